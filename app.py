@@ -1,0 +1,3 @@
+from newsroom import create_app
+
+app = create_app()

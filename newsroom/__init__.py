@@ -1,0 +1,44 @@
+"""Newsroom: a paywalled news-commentary site with article gifting."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from newsroom import database, web
+from newsroom.cli import newsroom_cli
+from newsroom.config import Config, check_production_config, environment_overrides
+from newsroom.extensions import babel, csrf, db, limiter, login_manager, migrate
+from newsroom.views import BLUEPRINTS
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates")
+    app.config.from_object(Config)
+    app.config.from_prefixed_env("NEWSROOM")
+    app.config.update(environment_overrides())
+    if test_config:
+        app.config.update(test_config)
+    check_production_config(app.config)
+    if app.config["ENV"] == "production":
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+    register_extensions(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    web.init_app(app)
+    app.cli.add_command(newsroom_cli)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            database.configure_engine(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)

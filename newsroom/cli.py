@@ -1,0 +1,93 @@
+"""Editor and operator commands: thin wrappers over the services."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from newsroom.extensions import db
+from newsroom.services import clock, demo, importing, jobs, subscriptions
+from newsroom.services.errors import NotFound
+
+newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+@newsroom_cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def import_command(paths: tuple[Path, ...]) -> None:
+    """Import Markdown articles (files or folders). Re-importing a slug updates it."""
+    report = importing.import_paths(db.session, list(paths), _tz())
+    db.session.commit()
+    for slug in report.created:
+        click.echo(f"created {slug}")
+    for slug in report.updated:
+        click.echo(f"updated {slug}")
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len({p.path for p in report.problems})} file(s) with errors"
+    )
+    if report.problems:
+        sys.exit(1)
+
+
+@newsroom_cli.command("jobs")
+@click.argument("path", type=click.Path(path_type=Path))
+def jobs_command(path: Path) -> None:
+    """Load job listings from a YAML list (title, employer, location, url, posted_at)."""
+    loaded, problems = jobs.import_jobs(db.session, path, _tz())
+    db.session.commit()
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{loaded} job(s) loaded")
+    if problems:
+        sys.exit(1)
+
+
+@newsroom_cli.command("subscribe")
+@click.argument("email")
+@click.option(
+    "--until",
+    "until",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day of Digital+ (site time zone), YYYY-MM-DD. A past date ends it.",
+)
+def subscribe_command(email: str, until) -> None:
+    """Set the end of a user's Digital+ period."""
+    now = clock.now()
+    try:
+        subscription = subscriptions.set_digital_plus_until(
+            db.session, email, until.date(), now, _tz()
+        )
+    except NotFound:
+        raise click.ClickException(f"No user with the e-mail address {email}.") from None
+    db.session.commit()
+    ends_local = subscription.ends_at.astimezone(clock.zone(_tz()))
+    if subscription.is_active(now):
+        click.echo(f"{email}: Digital+ until {ends_local:%Y-%m-%d %H:%M %Z}")
+    else:
+        click.echo(f"{email}: Digital+ ended {ends_local:%Y-%m-%d %H:%M %Z}")
+
+
+@newsroom_cli.command("demo")
+def demo_command() -> None:
+    """Load the demo articles, authors, jobs and two demo accounts (safe to run again)."""
+    result = demo.load(
+        db.session,
+        now=clock.now(),
+        tz=_tz(),
+        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    )
+    db.session.commit()
+    click.echo(f"{result.articles} demo articles, {result.jobs} jobs")
+    click.echo("Demo accounts (development only; passwords are new on every run):")
+    for account in result.accounts:
+        click.echo(f"  {account.label:<28} {account.email}  password: {account.password}")

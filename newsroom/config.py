@@ -1,0 +1,97 @@
+"""Configuration defaults. Secrets come from the environment; nothing here does I/O."""
+
+import os
+
+# Development-only secret. Production refuses to start with it (see check_production_config).
+DEVELOPMENT_SECRET_KEY = "development-only-secret-do-not-use-in-production"
+
+
+class Config:
+    ENV = "development"  # NEWSROOM_ENV=production turns on the production checks
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    SECRET_KEY_FALLBACKS: list[str] = []
+
+    SQLALCHEMY_DATABASE_URI = "sqlite:///newsroom.sqlite3"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    SITE_NAME = "Newsroom"
+    SITE_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "Europe/Copenhagen"
+    GIFTS_PER_MONTH = 5
+    GIFT_LINK_DAYS = 30
+    ARTICLES_PER_PAGE = 20
+    READING_LIST_PER_PAGE = 20
+    SIDEBAR_CACHE_SECONDS = 60
+
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    PASSWORD_MIN_LENGTH = 10
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("en", "da")
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    WTF_CSRF_SSL_STRICT = True
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
+    GIFT_CREATE_LIMIT = "30 per minute"
+    GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
+
+    TRUSTED_HOSTS: list[str] | None = None
+
+
+def environment_overrides() -> dict:
+    """Settings read from unprefixed variables that operators expect by their usual names."""
+    overrides: dict = {}
+    if url := os.environ.get("DATABASE_URL"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if key := os.environ.get("SECRET_KEY"):
+        overrides["SECRET_KEY"] = key
+    if fallbacks := os.environ.get("SECRET_KEY_FALLBACKS"):
+        overrides["SECRET_KEY_FALLBACKS"] = [k for k in fallbacks.split(",") if k]
+    if redis_url := os.environ.get("REDIS_URL"):
+        overrides["RATELIMIT_STORAGE_URI"] = redis_url
+    if hosts := os.environ.get("TRUSTED_HOSTS"):
+        overrides["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+    return overrides
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at psycopg 3, the driver this project ships."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe to run with."""
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to run production with a missing or development secret."""
+    if config.get("ENV") != "production":
+        return
+    secret = config.get("SECRET_KEY")
+    if not secret or secret == DEVELOPMENT_SECRET_KEY:
+        raise ConfigError(
+            "Refusing to start in production without a real SECRET_KEY: "
+            "set SECRET_KEY (or NEWSROOM_SECRET_KEY) to a long random value."
+        )
+    if len(secret) < 32:
+        raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters.")
+    if DEVELOPMENT_SECRET_KEY in config.get("SECRET_KEY_FALLBACKS", []):
+        raise ConfigError("The development secret must not be a SECRET_KEY_FALLBACKS entry.")

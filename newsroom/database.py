@@ -1,0 +1,46 @@
+"""Engine settings the domain relies on: SQLite pragmas and a write-locking transaction start."""
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, scoped_session
+
+IMMEDIATE = "sqlite_begin_immediate"
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself, so a transaction can
+        # ask for BEGIN IMMEDIATE (pysqlite would otherwise start it lazily).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get(IMMEDIATE)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start the transaction for a read-check-write sequence that must not interleave.
+
+    On SQLite the write lock is taken up front (BEGIN IMMEDIATE): concurrent writers
+    wait their turn on the busy timeout instead of failing on a stale read snapshot.
+    On PostgreSQL this is a no-op; callers lock the rows they depend on.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_write() must come before any change in the transaction")
+    if session.in_transaction():
+        session.commit()  # only ends the read snapshot: nothing is pending
+    session.connection(execution_options={IMMEDIATE: True})

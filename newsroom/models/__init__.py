@@ -1,0 +1,22 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from newsroom.models.article import Article
+from newsroom.models.author import Author
+from newsroom.models.gift import Gift
+from newsroom.models.job import Job
+from newsroom.models.reading import ArticleRead, DailyArticleViews
+from newsroom.models.reading_list import ReadingListItem
+from newsroom.models.subscription import Subscription
+from newsroom.models.user import User
+
+__all__ = [
+    "Article",
+    "ArticleRead",
+    "Author",
+    "DailyArticleViews",
+    "Gift",
+    "Job",
+    "ReadingListItem",
+    "Subscription",
+    "User",
+]

@@ -1,0 +1,49 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from newsroom.models.author import Author
+from newsroom.models.base import Base, UTCDateTime, utcnow
+
+COMMENTARY = "commentary"
+KINDS = (COMMENTARY, "analysis", "news", "editorial")
+
+
+class Article(Base):
+    """A published piece. The body is stored already rendered and sanitised, in two parts:
+    the first paragraph (the public teaser) and the rest (never sent without access)."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_listing", "is_published", "published_at"),
+        Index("ix_articles_section_published", "section", "published_at"),
+        Index("ix_articles_author_published", "author_id", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    section: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(32), default=COMMENTARY)
+    headline: Mapped[str] = mapped_column(String(300))
+    lead: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked: Mapped[bool] = mapped_column(default=False)
+    is_published: Mapped[bool] = mapped_column(default=True)
+    image: Mapped[str | None] = mapped_column(String(500))
+    teaser_html: Mapped[str] = mapped_column(Text)
+    rest_html: Mapped[str] = mapped_column(Text, default="")
+    word_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def is_commentary(self) -> bool:
+        return self.kind == COMMENTARY
+
+    def is_visible(self, now: datetime) -> bool:
+        return self.is_published and self.published_at <= now

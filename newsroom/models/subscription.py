@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from newsroom.models.base import Base, UTCDateTime, utcnow
+
+DIGITAL_PLUS = "digital_plus"
+
+
+class Subscription(Base):
+    """A paid period. Active when starts_at <= now < ends_at and not cancelled."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_user_period", "user_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    plan: Mapped[str] = mapped_column(String(32), default=DIGITAL_PLUS)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def is_active(self, now: datetime) -> bool:
+        return self.cancelled_at is None and self.starts_at <= now < self.ends_at

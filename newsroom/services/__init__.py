@@ -1,0 +1,1 @@
+"""The domain: plain functions with explicit inputs. They add and flush, never commit."""

@@ -1,0 +1,117 @@
+"""Accounts: registration, authentication, password changes, session loading."""
+
+import hmac
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from newsroom.models import User
+from newsroom.services import subscriptions
+from newsroom.services.errors import DomainError
+
+# A valid hash to compare against when the e-mail is unknown, so both paths cost the same.
+_TIMING_DUMMY: dict[str, str] = {}
+
+
+class EmailTaken(DomainError):
+    code = "email_taken"
+
+
+class WeakPassword(DomainError):
+    code = "weak_password"
+
+
+class WrongPassword(DomainError):
+    code = "wrong_password"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str, min_length: int) -> None:
+    if len(password) < min_length:
+        raise WeakPassword(f"at least {min_length} characters")
+    if password.lower() == password and password.isalpha():
+        raise WeakPassword("mix in a digit, capital or symbol")
+
+
+def register(
+    session: Session, email: str, name: str, password: str, *, hash_method: str, min_length: int
+) -> User:
+    email = normalise_email(email)
+    check_password_strength(password, min_length)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken(email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=generate_password_hash(password, method=hash_method),
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as exc:  # two registrations racing for one address
+        raise EmailTaken(email) from exc
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, *, hash_method: str) -> User:
+    """The user with these credentials; upgrades an outdated hash in place."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        dummy = _TIMING_DUMMY.setdefault(hash_method, generate_password_hash("x", hash_method))
+        check_password_hash(dummy, password)
+        raise WrongPassword()
+    if not check_password_hash(user.password_hash, password):
+        raise WrongPassword()
+    if not user.password_hash.startswith(hash_method + "$"):
+        user.password_hash = generate_password_hash(password, method=hash_method)
+        session.flush()
+    return user
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, *, hash_method: str, min_length: int
+) -> None:
+    """Set a new password and end every other session of this user."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword()
+    check_password_strength(new, min_length)
+    user.password_hash = generate_password_hash(new, method=hash_method)
+    user.session_version += 1
+    session.flush()
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    user.session_version += 1
+    session.flush()
+
+
+def parse_session_id(raw: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{1,18}):(\d{1,18})", raw or "")
+    if match is None:
+        return None
+    return int(match[1]), int(match[2])
+
+
+def load_session_user(session: Session, raw_id: str, now: datetime) -> User | None:
+    """The user behind a session id "<id>:<version>", with Digital+ status, in one query."""
+    parsed = parse_session_id(raw_id)
+    if parsed is None:
+        return None
+    user_id, version = parsed
+    row = session.execute(
+        select(User, subscriptions.active_clause(User.id, now)).where(User.id == user_id)
+    ).first()
+    if row is None:
+        return None
+    user, active = row
+    if not hmac.compare_digest(str(user.session_version), str(version)):
+        return None
+    user.has_digital_plus = bool(active)
+    return user

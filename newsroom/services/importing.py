@@ -1,0 +1,233 @@
+"""Articles from Markdown files with YAML front matter. A bad file writes nothing of itself."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsroom.models import Article, Author
+from newsroom.models.article import KINDS
+from newsroom.services import clock
+from newsroom.services.rendering import render_body
+
+REQUIRED = (
+    "slug",
+    "title",
+    "lead",
+    "section",
+    "kind",
+    "author",
+    "author_title",
+    "language",
+    "published_at",
+    "locked",
+)
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    slug: str
+    title: str
+    lead: str
+    section: str
+    kind: str
+    author: str
+    author_title: str
+    language: str
+    published_at: datetime
+    locked: bool
+    image: str | None
+    published: bool
+    body: str
+
+
+class InvalidSource(Exception):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+        self.problems = problems
+
+
+def markdown_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    text = text.lstrip("\ufeff")
+    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)(.*)", text, re.DOTALL)
+    if match is None:
+        raise InvalidSource([("front matter", "missing: the file must start with a --- block")])
+    return match[1], match[2]
+
+
+def _text(data: dict, key: str, problems: list, max_length: int) -> str:
+    """A required text field; a missing key was already reported by the caller."""
+    if key not in data:
+        return ""
+    value = data[key]
+    if value is None or isinstance(value, bool | dict | list) or not str(value).strip():
+        problems.append((key, "empty" if value in (None, "") else "must be text"))
+        return ""
+    value = str(value).strip()
+    if len(value) > max_length:
+        problems.append((key, f"longer than {max_length} characters"))
+    return value
+
+
+def parse_source(text: str, tz: str) -> ArticleSource:
+    """Validate one file's text; every problem is collected, not just the first."""
+    header, body = split_front_matter(text)
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise InvalidSource([("front matter", f"not valid YAML{where}")]) from None
+    if not isinstance(data, dict):
+        raise InvalidSource([("front matter", "must be a mapping of field: value")])
+
+    problems: list[tuple[str, str]] = []
+    for key in REQUIRED:
+        if key not in data:
+            problems.append((key, "missing"))
+    slug = _text(data, "slug", problems, 160)
+    if slug and not SLUG.fullmatch(slug):
+        problems.append(("slug", "use lower-case letters, digits and single hyphens"))
+    title = _text(data, "title", problems, 300)
+    lead = _text(data, "lead", problems, 2000)
+    section = _text(data, "section", problems, 80)
+    author = _text(data, "author", problems, 120)
+    author_title = _text(data, "author_title", problems, 200)
+    kind = _text(data, "kind", problems, 32)
+    if kind and kind not in KINDS:
+        problems.append(("kind", f"must be one of {', '.join(KINDS)}"))
+    language = _text(data, "language", problems, 16)
+    if language and not LANGUAGE.fullmatch(language):
+        problems.append(("language", "must be a language code such as da, sv or en"))
+    published_at = datetime.now(UTC)
+    if "published_at" in data:
+        parsed = clock.parse_instant(data["published_at"], tz)
+        if parsed is None:
+            problems.append(("published_at", "not an ISO 8601 date and time"))
+        else:
+            published_at = parsed
+    locked = data.get("locked")
+    if "locked" in data and not isinstance(locked, bool):
+        problems.append(("locked", "must be true or false"))
+    image = data.get("image")
+    if image is not None and (
+        not isinstance(image, str) or not re.fullmatch(r"(https?://|/)\S{1,490}", image)
+    ):
+        problems.append(("image", "must be an http(s) URL or a path starting with /"))
+    published = data.get("published", True)
+    if not isinstance(published, bool):
+        problems.append(("published", "must be true or false"))
+    if not body.strip():
+        problems.append(("body", "empty: write the article below the front matter"))
+    if problems:
+        raise InvalidSource(problems)
+    return ArticleSource(
+        slug=slug,
+        title=title,
+        lead=lead,
+        section=section,
+        kind=kind,
+        author=author,
+        author_title=author_title,
+        language=language,
+        published_at=published_at,
+        locked=bool(locked),
+        image=image,
+        published=published,
+        body=body,
+    )
+
+
+def upsert_article(session: Session, source: ArticleSource) -> bool:
+    """Create or update by slug. Returns True when the article is new."""
+    author = session.scalar(select(Author).where(Author.name == source.author))
+    if author is None:
+        author = Author(name=source.author, title=source.author_title)
+        session.add(author)
+    else:
+        author.title = source.author_title
+    rendered = render_body(source.body)
+    article = session.scalar(select(Article).where(Article.slug == source.slug))
+    created = article is None
+    if article is None:
+        article = Article(slug=source.slug)
+        session.add(article)
+    article.section = source.section
+    article.kind = source.kind
+    article.headline = source.title
+    article.lead = source.lead
+    article.author = author
+    article.language = source.language
+    article.published_at = source.published_at
+    article.locked = source.locked
+    article.is_published = source.published
+    article.image = source.image
+    article.teaser_html = rendered.teaser_html
+    article.rest_html = rendered.rest_html
+    article.word_count = rendered.word_count
+    session.flush()
+    return created
+
+
+def import_paths(session: Session, paths: list[Path], tz: str) -> ImportReport:
+    """Import every file; each in its own savepoint so one bad file costs only itself."""
+    report = ImportReport()
+    for path in markdown_files(paths):
+        name = str(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                report.problems.append(Problem(name, "file", "larger than 1 MB"))
+                continue
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            report.problems.append(Problem(name, "file", "not found"))
+            continue
+        except UnicodeDecodeError:
+            report.problems.append(Problem(name, "file", "not UTF-8 text"))
+            continue
+        except OSError as exc:
+            report.problems.append(Problem(name, "file", exc.strerror or "cannot be read"))
+            continue
+        try:
+            source = parse_source(text, tz)
+        except InvalidSource as exc:
+            report.problems.extend(Problem(name, f, m) for f, m in exc.problems)
+            continue
+        with session.begin_nested():
+            created = upsert_article(session, source)
+        (report.created if created else report.updated).append(source.slug)
+    return report

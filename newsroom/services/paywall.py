@@ -1,0 +1,49 @@
+"""Who may read the whole of an article. Pure: no database, no request."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from newsroom.models import Article
+
+
+class Grant(StrEnum):
+    FREE = "free"
+    SUBSCRIBER = "subscriber"
+    GIFT = "gift"
+    DENIED = "denied"
+
+
+class GiftState(StrEnum):
+    """What a gift token turned out to be, as far as the reader is concerned."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    WRONG_ARTICLE = "wrong_article"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class Access:
+    grant: Grant
+    gift_state: GiftState | None = None  # set when a gift token came with the request
+
+    @property
+    def full(self) -> bool:
+        return self.grant is not Grant.DENIED
+
+    @property
+    def personal(self) -> bool:
+        """The page differs by who asks, so no shared cache may keep it."""
+        return self.grant in (Grant.SUBSCRIBER, Grant.GIFT)
+
+
+def access(article: Article, has_digital_plus: bool, gift_state: GiftState | None) -> Access:
+    """Free articles are open to all; locked ones to Digital+ or a valid gift for this article."""
+    if not article.locked:
+        return Access(Grant.FREE, gift_state)
+    if has_digital_plus:
+        return Access(Grant.SUBSCRIBER, gift_state)
+    if gift_state is GiftState.VALID:
+        return Access(Grant.GIFT, gift_state)
+    return Access(Grant.DENIED, gift_state)

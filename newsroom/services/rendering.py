@@ -1,0 +1,73 @@
+"""Markdown to safe HTML, split into the public first paragraph and the rest. Runs at import."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p",
+    "a",
+    "em",
+    "strong",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "hr",
+    "br",
+    "figure",
+    "figcaption",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    teaser_html: str  # the first paragraph: what every reader may see
+    rest_html: str  # everything after it
+    word_count: int
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_body(markdown: str) -> RenderedBody:
+    """Render and sanitise; the split is made on the token stream, not on HTML text."""
+    md = _parser()
+    tokens = md.parse(markdown)
+    split = next(
+        (i + 1 for i, t in enumerate(tokens) if t.type == "paragraph_close" and t.level == 0),
+        len(tokens),
+    )
+    teaser = md.renderer.render(tokens[:split], md.options, {})
+    rest = md.renderer.render(tokens[split:], md.options, {})
+    words = sum(len(t.content.split()) for t in tokens if t.type == "inline")
+    return RenderedBody(_clean(teaser).strip(), _clean(rest).strip(), words)

@@ -1,0 +1,61 @@
+"""Signed gift-link tokens. A token carries only a gift's random id; its state lives in the
+database. Signing and checking both use the caller's clock."""
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+GIFT_SALT = "gift-link"
+MAX_TOKEN_LENGTH = 256
+PUBLIC_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class _ClockSigner(TimestampSigner):
+    """A timestamp signer that reads the time it is given instead of the system clock."""
+
+    def __init__(self, *args, at: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._at = at
+
+    def get_timestamp(self) -> int:
+        return self._at if self._at is not None else int(time.time())
+
+
+def signing_keys(secret_key: str, fallbacks: list[str]) -> list[str]:
+    """itsdangerous signs with the last key and accepts any: old links survive a rotation."""
+    return [*fallbacks, secret_key]
+
+
+def _serializer(keys: list[str], at: datetime) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        keys, salt=GIFT_SALT, signer=_ClockSigner, signer_kwargs={"at": int(at.timestamp())}
+    )
+
+
+def sign_gift(public_id: str, issued_at: datetime, keys: list[str]) -> str:
+    """The same gift always yields the same token under the same key."""
+    return _serializer(keys, issued_at).dumps(public_id)
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    public_id: str | None
+    expired: bool = False
+
+
+def read_gift(token: str, keys: list[str], now: datetime, max_age_seconds: int) -> TokenCheck:
+    """The gift id inside a token; expired when older than max_age or dated in the future."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        return TokenCheck(None)
+    try:
+        public_id = _serializer(keys, now).loads(token, max_age=max_age_seconds)
+    except SignatureExpired:
+        return TokenCheck(None, expired=True)
+    except (BadData, ValueError, TypeError, UnicodeError):
+        return TokenCheck(None)
+    if not isinstance(public_id, str) or not PUBLIC_ID.fullmatch(public_id):
+        return TokenCheck(None)
+    return TokenCheck(public_id)

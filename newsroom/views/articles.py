@@ -1,0 +1,200 @@
+"""The front page, article pages, the feed and the sitemap."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from newsroom.extensions import db, limiter
+from newsroom.models import Article
+from newsroom.services import articles, gifting, jobs, paywall
+from newsroom.services.paywall import Access, GiftState, Grant
+from newsroom.web.cache import cached
+from newsroom.web.helpers import request_now, setting, site_url, wants_json
+from newsroom.web.policy import gift_policy
+from newsroom.web.share import share_links
+
+bp = Blueprint("articles", __name__)
+
+LOCKED_PART_CLASS = "paywalled-content"
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    number = request.args.get("page", 1, type=int)
+    if number is None or number < 1 or number > MAX_PAGE:
+        abort(404)
+    return number
+
+
+def top_jobs() -> list[dict]:
+    def load() -> list[dict]:
+        return [
+            {"title": j.title, "employer": j.employer, "location": j.location, "url": j.url}
+            for j in jobs.newest(db.session, limit=5)
+        ]
+
+    return cached("top-jobs", load)
+
+
+def article_summary(article: Article) -> dict:
+    """What any reader may see of an article, for listings and JSON."""
+    return {
+        "slug": article.slug,
+        "url": site_url(url_for("articles.show", slug=article.slug)),
+        "headline": article.headline,
+        "lead": article.lead,
+        "section": article.section,
+        "kind": article.kind,
+        "language": article.language,
+        "locked": article.locked,
+        "published_at": article.published_at.isoformat(),
+        "author": {"name": article.author.name, "title": article.author.title},
+    }
+
+
+@bp.get("/")
+def front():
+    page = articles.front_page(
+        db.session, request_now(), page_number(), setting("ARTICLES_PER_PAGE")
+    )
+    if wants_json():
+        return jsonify(
+            {
+                "articles": [article_summary(a) for a in page.items],
+                "page": page.number,
+                "has_next": page.has_next,
+            }
+        )
+    return render_template("articles/index.html", page=page, jobs=top_jobs())
+
+
+def _gift_rejected(_response) -> bool:
+    return bool(g.get("gift_rejected"))
+
+
+@bp.get("/articles/<slug>")
+@limiter.limit(
+    lambda: setting("GIFT_TOKEN_FAILURE_LIMIT"),
+    exempt_when=lambda: "gift" not in request.args,
+    deduct_when=_gift_rejected,
+)
+def show(slug: str):
+    now = request_now()
+    article = articles.find_visible(db.session, slug, now)
+    if article is None:
+        abort(404)
+    token = request.args.get("gift")
+    opened = None
+    if token is not None and article.locked:
+        opened = gifting.open_gift(db.session, token, article.id, now, gift_policy())
+        g.gift_rejected = opened.state is not GiftState.VALID
+    access = paywall.access(
+        article, current_user.has_digital_plus, opened.state if opened else None
+    )
+    if access.grant is Grant.GIFT:
+        db.session.commit()  # the open count
+
+    if wants_json():
+        response = jsonify(article_json(article, access))
+    else:
+        response = make_response(render_article(article, access, opened))
+    return with_article_headers(response, access, gift_link=token is not None)
+
+
+def article_json(article: Article, access: Access) -> dict:
+    data = article_summary(article)
+    data["access"] = access.grant.value
+    data["teaser_html"] = article.teaser_html
+    if access.full:
+        data["body_html"] = article.teaser_html + article.rest_html
+    return data
+
+
+def render_article(article: Article, access: Access, opened) -> str:
+    url = site_url(url_for("articles.show", slug=article.slug))
+    allowance = None
+    if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
+        allowance = gifting.allowance(db.session, current_user.id, request_now(), gift_policy())
+    return render_template(
+        "articles/show.html",
+        article=article,
+        access=access,
+        opened=opened,
+        canonical_url=url,
+        allowance=allowance,
+        share=share_links(url, article.headline),
+        json_ld=json_ld(article, url),
+        locked_part_class=LOCKED_PART_CLASS,
+        jobs=top_jobs(),
+    )
+
+
+def json_ld(article: Article, url: str) -> dict:
+    """schema.org NewsArticle; a locked article names its locked part, as paywall guidelines ask."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.lead,
+        "inLanguage": article.language,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "author": {
+            "@type": "Person",
+            "name": article.author.name,
+            "jobTitle": article.author.title,
+        },
+        "publisher": {"@type": "Organization", "name": current_app.config["SITE_NAME"]},
+        "mainEntityOfPage": url,
+        "isAccessibleForFree": not article.locked,
+    }
+    if article.image:
+        data["image"] = article.image
+    if article.locked:
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": "." + LOCKED_PART_CLASS,
+        }
+    return data
+
+
+def with_article_headers(response: Response, access: Access, gift_link: bool) -> Response:
+    if access.personal or gift_link:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    if gift_link:
+        # The token must not travel to other sites, and gift views are not for search engines.
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/feed.xml")
+def feed():
+    items = articles.latest_for_feed(db.session, request_now())
+    xml = render_template("articles/feed.xml", items=items, now=request_now())
+    response = make_response(xml)
+    response.mimetype = "application/atom+xml"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    items = articles.latest_for_feed(db.session, request_now(), limit=5000)
+    response = make_response(render_template("articles/sitemap.xml", items=items))
+    response.mimetype = "application/xml"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,104 @@
+"""Log in, register, log out."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from newsroom.extensions import db, limiter
+from newsroom.forms import LoginForm, RegisterForm
+from newsroom.services import accounts
+from newsroom.web.helpers import safe_next, setting
+
+bp = Blueprint("auth", __name__)
+
+
+def _account_key() -> str:
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _counted_failure(_response) -> bool:
+    """Only wrong passwords count towards the login limits, so readers are never locked out
+    by their own successful logins."""
+    return bool(g.get("login_failed"))
+
+
+def _go_next(target: str | None):
+    return redirect(safe_next(target) or url_for("articles.front"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_counted_failure
+)
+@limiter.limit(
+    lambda: setting("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_counted_failure,
+)
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and current_user.is_authenticated:
+        return _go_next(form.next.data)
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                db.session,
+                form.email.data,
+                form.password.data,
+                hash_method=setting("PASSWORD_HASH_METHOD"),
+            )
+        except accounts.WrongPassword:
+            g.login_failed = True
+            form.password.errors.append(_("Wrong e-mail or password."))
+        else:
+            db.session.commit()
+            login_user(user, remember=True)
+            return _go_next(form.next.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(
+                db.session,
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                hash_method=setting("PASSWORD_HASH_METHOD"),
+                min_length=setting("PASSWORD_MIN_LENGTH"),
+            )
+        except accounts.EmailTaken:
+            form.email.errors.append(
+                _("An account with this e-mail already exists. Log in instead.")
+            )
+        except accounts.WeakPassword:
+            form.password.errors.append(
+                _(
+                    "Choose a password of at least %(n)d characters, not only lower-case letters.",
+                    n=setting("PASSWORD_MIN_LENGTH"),
+                )
+            )
+        else:
+            db.session.commit()
+            login_user(user, remember=True)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.first_name), "success")
+            return _go_next(form.next.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # A new session version makes any copy of the old cookie worthless (it is replayable).
+    accounts.end_all_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("articles.front"))

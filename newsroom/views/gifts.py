@@ -1,0 +1,178 @@
+"""Giving articles and the "My gifts" page. JSON and HTML come from the same handlers."""
+
+import logging
+from dataclasses import asdict
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsroom.api.errors import error_response
+from newsroom.extensions import db, limiter
+from newsroom.services import articles, gifting
+from newsroom.services.errors import AllowanceUsed, DigitalPlusRequired, NotFound
+from newsroom.views.articles import page_number
+from newsroom.web.errors import RETRY_AFTER_SECONDS
+from newsroom.web.helpers import request_now, setting, site_url, wants_json
+from newsroom.web.policy import gift_policy
+from newsroom.web.share import share_links
+
+bp = Blueprint("gifts", __name__)
+log = logging.getLogger("newsroom.gifts")
+
+
+def _limit_key() -> str:
+    return f"gift-create:{current_user.get_id() or request.remote_addr}"
+
+
+def allowance_json(allowance: gifting.Allowance) -> dict:
+    return {
+        "used": allowance.used,
+        "limit": allowance.limit,
+        "remaining": allowance.remaining,
+        "renews_on": allowance.renews_on.isoformat(),
+    }
+
+
+def _answer(
+    status: int, state: str, article, message: str, json_extra: dict | None = None, **context
+) -> Response:
+    """One outcome, as JSON for the dialog or as a page for a plain form post."""
+    if wants_json():
+        if status >= 400:
+            return error_response(state, message, status, **(json_extra or {}))
+        return make_response(jsonify(json_extra or {}), status)
+    html = render_template(
+        "gifts/result.html", state=state, article=article, message=message, **context
+    )
+    return make_response(html, status)
+
+
+@bp.post("/articles/<slug>/gift")
+@limiter.limit(lambda: setting("GIFT_CREATE_LIMIT"), key_func=_limit_key)
+def create(slug: str):
+    now = request_now()
+    article = articles.find_visible(db.session, slug, now)
+    if article is None:
+        return _answer(404, "not_found", None, _("This article does not exist."))
+    if not current_user.is_authenticated:
+        return _answer(
+            401,
+            "login_required",
+            article,
+            _("Log in with your Digital+ account to give access to this article."),
+        )
+    try:
+        result = gifting.give(
+            db.session, current_user, current_user.has_digital_plus, article, now, gift_policy()
+        )
+        db.session.commit()
+    except DigitalPlusRequired:
+        db.session.rollback()
+        return _answer(
+            403,
+            "digital_plus_required",
+            article,
+            _(
+                "This feature requires Digital+: with Digital+ you can give access "
+                "to %(n)d locked articles a month.",
+                n=setting("GIFTS_PER_MONTH"),
+            ),
+        )
+    except AllowanceUsed as exc:
+        db.session.rollback()
+        quota = gifting.Allowance(exc.used, exc.limit, exc.renews_on)
+        message = _(
+            "You cannot give more articles. Next calendar month you can give access to "
+            "%(n)d new articles (from %(date)s).",
+            n=exc.limit,
+            date=format_date(exc.renews_on, "long"),
+        )
+        return _answer(
+            409, "allowance_used", article, message, allowance_json(quota), allowance=quota
+        )
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("gift failed; nothing was charged")
+        response = _answer(
+            503,
+            "technical_error",
+            article,
+            _(
+                "The article could not be gifted because of a technical error. "
+                "Nothing was charged: try again in a moment."
+            ),
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    if result.gift is None:
+        url = site_url(url_for("articles.show", slug=article.slug))
+    else:
+        url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+    body = {"url": url, **allowance_json(result.allowance)}
+    share = share_links(url, article.headline)
+    body.update(created=result.created, free=result.gift is None, share=[asdict(s) for s in share])
+    if result.gift is not None:
+        body["expires_at"] = result.gift.expires_at.isoformat()
+    return _answer(
+        201 if result.created else 200,
+        "free" if result.gift is None else "given",
+        article,
+        "",
+        body,
+        allowance=result.allowance,
+        url=url,
+        gift=result.gift,
+        share=share,
+    )
+
+
+@bp.get("/gifts")
+@login_required
+def index():
+    now = request_now()
+    policy = gift_policy()
+    page = gifting.gifts_of(db.session, current_user.id, page_number(), 20)
+    links = {
+        gift.id: site_url(
+            url_for("articles.show", slug=gift.article.slug, gift=gifting.token_for(gift, policy))
+        )
+        for gift in page.items
+    }
+    allowance = gifting.allowance(db.session, current_user.id, now, policy)
+    response = make_response(
+        render_template("gifts/index.html", page=page, links=links, allowance=allowance, now=now)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.post("/gifts/<int:gift_id>/revoke")
+@login_required
+def revoke(gift_id: int):
+    try:
+        gift = gifting.revoke(db.session, current_user.id, gift_id, request_now())
+    except NotFound:
+        if wants_json():
+            return error_response("not_found", _("There is no such gift."))
+        abort(404)
+    db.session.commit()
+    if wants_json():
+        return jsonify({"revoked": True, "id": gift.id})
+    flash(_("The link to “%(title)s” no longer opens.", title=gift.article.headline), "success")
+    return redirect(url_for("gifts.index"))

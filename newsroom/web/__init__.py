@@ -1,0 +1,34 @@
+"""Request-level wiring: locale, sessions, headers, access log, error pages."""
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from newsroom.web import errors, headers, logs
+from newsroom.web.helpers import site_url
+from newsroom.web.session import init_login_manager
+
+
+def select_locale() -> str:
+    """The reader's choice (cookie), else the browser's languages, else the site default."""
+    languages = tuple(current_app.config["LANGUAGES"])
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def init_app(app: Flask) -> None:
+    init_login_manager()
+    headers.init_app(app)
+    logs.init_app(app)
+    errors.init_app(app)
+    app.jinja_env.globals["site_url"] = site_url
+    # A global (not only a context variable) so imported macros see it too.
+    app.jinja_env.globals["current_user"] = current_user
+
+    @app.context_processor
+    def locale_context() -> dict:
+        return {"current_locale": str(get_locale())}

@@ -1,0 +1,108 @@
+"""Error pages and JSON errors. A failure rolls back, so nothing half-done is kept."""
+
+import logging
+
+from flask import Flask, Response, g, make_response, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from newsroom.api.errors import error_response
+from newsroom.extensions import db
+from newsroom.web.helpers import wants_json
+from newsroom.web.session import Anonymous
+
+log = logging.getLogger("newsroom.errors")
+RETRY_AFTER_SECONDS = 5
+
+
+def _respond(
+    code: str, title: str, message: str, status: int, template: str = "errors/error.html"
+) -> Response:
+    if wants_json():
+        return error_response(code, message, status)
+    html = render_template(template, title=title, message=message, status=status)
+    return make_response(html, status)
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection itself is gone; the pool replaces it
+        log.warning("rollback failed after a database error")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(404)
+    def not_found(_error):
+        return _respond(
+            "not_found",
+            _("Page not found"),
+            _("We could not find that page. It may have moved, or the address may be wrong."),
+            404,
+            "errors/404.html",
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return _respond(
+            "method_not_allowed",
+            _("Not allowed"),
+            _("That action is not available at this address."),
+            405,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return _respond(
+            "csrf_failed",
+            _("The form has expired"),
+            _("For your security the form could not be sent. Reload the page and try again."),
+            400,
+        )
+
+    @app.errorhandler(429)
+    def rate_limited(_error):
+        return _respond(
+            "rate_limited",
+            _("Too many attempts"),
+            _("You have tried that too many times. Wait a minute and try again."),
+            429,
+        )
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        _rollback()
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        # Render as anonymous: loading the user would need the database that just failed.
+        g._login_user = Anonymous()
+        response = _respond(
+            "technical_error",
+            _("Technical error"),
+            _("We could not reach our database. Nothing was changed. Try again in a moment."),
+            503,
+            "errors/500.html",
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(_error):
+        _rollback()
+        return _respond(
+            "internal_error",
+            _("Technical error"),
+            _("Something went wrong on our side. Nothing was changed. Try again later."),
+            500,
+            "errors/500.html",
+        )
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        return _respond(
+            "invalid" if error.code == 400 else "error",
+            error.name,
+            error.description or error.name,
+            error.code or 500,
+        )

@@ -1,0 +1,42 @@
+"""One structured line per request: never the query string (gift tokens) nor any body."""
+
+import json
+import logging
+import sys
+import time
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+
+access_log = logging.getLogger("newsroom.access")
+
+
+def init_app(app: Flask) -> None:
+    if not access_log.handlers and not app.testing:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        started = g.get("request_started")
+        user = current_user.get_id() if current_user and current_user.is_authenticated else None
+        access_log.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "endpoint": request.endpoint,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+                    "user": user.split(":", 1)[0] if user else "anonymous",
+                }
+            )
+        )
+        return response

@@ -1,0 +1,32 @@
+"""Flask-Login wiring: who is asking, loaded with their Digital+ status in one query."""
+
+from flask import flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
+
+from newsroom.api.errors import error_response
+from newsroom.extensions import db, login_manager
+from newsroom.services import accounts
+from newsroom.web.helpers import request_now, wants_json
+
+
+class Anonymous(AnonymousUserMixin):
+    has_digital_plus = False
+    id = None
+
+
+def init_login_manager() -> None:
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(raw_id: str):
+        return accounts.load_session_user(db.session, raw_id, request_now())
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if wants_json():
+            return error_response("login_required", str(_l("Log in to continue.")))
+        flash(_l("Log in to continue."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,206 @@
+"""Fixtures: a fresh app and database per test, on SQLite or (TEST_DATABASE_URL) PostgreSQL."""
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
+import pytest
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from newsroom import create_app
+from newsroom.extensions import db
+from newsroom.models import Article, Author, Subscription, User
+from newsroom.services.rendering import render_body
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not strength
+PASSWORD = "Correct-horse-42"
+SENTINEL = "Kvartsuret i kælderen tæller baglæns"  # deep in every locked test body
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+_sequence = count(1)
+
+
+def locked_body(paragraphs: int = 4) -> str:
+    """A body whose first paragraph is public and whose last paragraph holds the sentinel."""
+    parts = ["The opening paragraph anyone may read."]
+    parts += [f"Middle paragraph number {i} for subscribers." for i in range(1, paragraphs - 1)]
+    parts.append(f"Deep in the piece: {SENTINEL}.")
+    return "\n\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[None]:
+    """On PostgreSQL the schema is made once; each test then truncates every table."""
+    if not POSTGRES_URL:
+        yield
+        return
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": POSTGRES_URL})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def make_test_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-000",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "SITE_URL": "http://newsroom.test",
+        "SIDEBAR_CACHE_SECONDS": 0,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def database_url(tmp_path, postgres_schema) -> str:
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change settings for every app it makes."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config):
+    app = make_test_app(database_url, **app_config)
+    with app.app_context():
+        if POSTGRES_URL:
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        else:
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The token a browser would read from a page's <meta name="csrf-token">."""
+    response = client.get(path)
+    match = CSRF_META.search(response.get_data(as_text=True))
+    assert match, f"no csrf meta tag on {path}"
+    return match[1]
+
+
+class Auth:
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, next_url: str = ""):
+        token = csrf_token(self.client, "/login")
+        data = {"email": email, "password": password, "csrf_token": token}
+        if next_url:
+            data["next"] = next_url
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+    def post(self, path: str, json: bool = False, **kwargs):
+        """A state-changing request carrying the CSRF token the way the site's script does."""
+        headers = {"X-CSRFToken": csrf_token(self.client)}
+        if json:
+            headers["Accept"] = "application/json"
+        headers.update(kwargs.pop("headers", {}))
+        return self.client.post(path, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(
+        email: str | None = None,
+        name: str = "Test Reader",
+        password: str = PASSWORD,
+        digital_plus: bool = False,
+        period: tuple[datetime, datetime] | None = None,
+    ) -> User:
+        with app.app_context():
+            user = User(
+                email=email or f"reader{next(_sequence)}@example.com",
+                name=name,
+                password_hash=generate_password_hash(password, method=FAST_HASH),
+            )
+            db.session.add(user)
+            db.session.flush()
+            if digital_plus or period:
+                starts, ends = period or (now_utc() - timedelta(days=30), now_utc() + timedelta(days=30))
+                db.session.add(Subscription(user_id=user.id, starts_at=starts, ends_at=ends))
+            db.session.commit()
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def make_article(app):
+    def make(
+        slug: str | None = None,
+        locked: bool = True,
+        body: str | None = None,
+        published_at: datetime | None = None,
+        author: str = "Ada Berg",
+        author_title: str = "international business adviser",
+        **fields,
+    ) -> Article:
+        with app.app_context():
+            writer = db.session.scalar(db.select(Author).where(Author.name == author))
+            if writer is None:
+                writer = Author(name=author, title=author_title)
+                db.session.add(writer)
+            rendered = render_body(body or locked_body())
+            number = next(_sequence)
+            article = Article(
+                slug=slug or f"article-{number}",
+                section=fields.pop("section", "Debate"),
+                kind=fields.pop("kind", "commentary"),
+                headline=fields.pop("headline", f"Headline {number}"),
+                lead=fields.pop("lead", "A lead that anyone may read."),
+                author=writer,
+                language=fields.pop("language", "en"),
+                published_at=published_at or now_utc() - timedelta(hours=number),
+                locked=locked,
+                teaser_html=rendered.teaser_html,
+                rest_html=rendered.rest_html,
+                word_count=rendered.word_count,
+                **fields,
+            )
+            db.session.add(article)
+            db.session.commit()
+            db.session.expunge(article)
+            return article
+
+    return make
