@@ -150,12 +150,23 @@ def open_gift(
         return GiftOpen(GiftState.REVOKED)
     if now >= row.expires_at:
         return GiftOpen(GiftState.EXPIRED)
-    session.execute(update(Gift).where(Gift.id == row.id).values(open_count=Gift.open_count + 1))
+    # A SQLite read snapshot cannot be upgraded to a write once another request has
+    # committed, so the count is written in a fresh write transaction; the conditions are
+    # repeated there in case the gift was revoked in between.
+    begin_write(session)
+    counted = session.execute(
+        update(Gift)
+        .where(Gift.id == row.id, Gift.revoked_at.is_(None))
+        .values(open_count=Gift.open_count + 1)
+    )
+    if counted.rowcount != 1:
+        return GiftOpen(GiftState.REVOKED)
     return GiftOpen(GiftState.VALID, first_name(row.name))
 
 
 def revoke(session: Session, giver_id: int, gift_id: int, now: datetime) -> Gift:
     """Stop a link from opening. The month's slot stays used: it was spent at creation."""
+    begin_write(session)
     gift = session.get(Gift, gift_id)
     if gift is None or gift.giver_id != giver_id:
         raise NotFound()

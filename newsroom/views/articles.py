@@ -17,7 +17,7 @@ from flask_login import current_user
 from newsroom.extensions import db, limiter
 from newsroom.models import Article
 from newsroom.services import articles, gifting, jobs, paywall
-from newsroom.services.paywall import Access, GiftState, Grant
+from newsroom.services.paywall import Access, GiftState
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
@@ -101,8 +101,8 @@ def show(slug: str):
     access = paywall.access(
         article, current_user.has_digital_plus, opened.state if opened else None
     )
-    if access.grant is Grant.GIFT:
-        db.session.commit()  # the open count
+    if opened is not None and opened.state is GiftState.VALID:
+        db.session.commit()  # the open count, which also ends the write lock it took
 
     if wants_json():
         response = jsonify(article_json(article, access))
