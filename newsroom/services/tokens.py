@@ -54,7 +54,8 @@ def read_gift(token: str, keys: list[str], now: datetime, max_age_seconds: int) 
         public_id = _serializer(keys, now).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
         return TokenCheck(None, expired=True)
-    except (BadData, ValueError, TypeError, UnicodeError):
+    except (BadData, ValueError, TypeError, UnicodeError, OverflowError, OSError):
+        # A garbled timestamp can surface as OverflowError/OSError from datetime conversion.
         return TokenCheck(None)
     if not isinstance(public_id, str) or not PUBLIC_ID.fullmatch(public_id):
         return TokenCheck(None)
