@@ -58,6 +58,8 @@
   function fillLink(section, url, links) {
     const input = section.querySelector("[data-gift-url]");
     if (input) input.value = url;
+    const copied = section.querySelector("[data-gift-copied]");
+    if (copied) copied.hidden = true;
     const share = section.querySelector("[data-gift-share]");
     if (share && links) share.replaceChildren(shareList(links));
   }
@@ -67,8 +69,9 @@
     let result;
     try {
       result = await postJSON(form.action);
-    } catch (error) {
-      showState(dialog, error.message === "offline" ? "offline" : "technical_error");
+    } catch (_) {
+      // No answer at all (offline, or the request never reached us): nothing was charged.
+      showState(dialog, "offline");
       return;
     } finally {
       dialog.removeAttribute("aria-busy");
