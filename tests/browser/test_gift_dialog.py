@@ -140,3 +140,21 @@ def test_gift_dialog_for_a_reader_without_digital_plus_offers_it(
     assert "This feature requires Digital+" in upsell.inner_text()
     assert upsell.get_by_role("link", name="Get Digital+").is_visible()
     assert script_errors(page) == []
+
+
+def test_gift_dialog_technical_error_says_so(app, page_factory, make_user, make_article):
+    article = make_article()
+    user = make_user(digital_plus=True)
+    page = page_factory()
+    log_in(page, user.email, PASSWORD)
+    dialog = open_dialog(page, article.slug)
+    answer = '{"error": "technical_error", "message": "Try again."}'
+    page.route(
+        f"**/articles/{article.slug}/gift",
+        lambda route: route.fulfill(status=503, content_type="application/json", body=answer),
+    )
+    dialog.locator("[data-state=intro] [data-gift-create]").click()
+    failed = dialog.locator("[data-state=technical_error]")
+    failed.wait_for(state="visible")
+    assert "could not be gifted because of a technical error" in failed.inner_text()
+    assert gift_rows(app) == 0
