@@ -160,7 +160,9 @@ def test_add_json_anonymous_is_401(client, auth, make_article):
 
 def test_add_form_anonymous_gets_upsell_with_login_back(client, auth, make_article):
     article = make_article()
-    response = auth.post(f"/reading-list/{article.slug}", data={"next": f"/articles/{article.slug}"})
+    response = auth.post(
+        f"/reading-list/{article.slug}", data={"next": f"/articles/{article.slug}"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 401
     assert UPSELL in html
@@ -275,9 +277,7 @@ def test_add_form_database_failure_says_so_and_saves_nothing(
     assert rows(app, subscriber.id) == []
 
 
-def test_add_failure_keeps_the_existing_list(
-    auth, subscriber, make_article, app, failing_insert
-):
+def test_add_failure_keeps_the_existing_list(auth, subscriber, make_article, app, failing_insert):
     kept, failed = make_article(), make_article()
     save(app, subscriber.id, kept.id, datetime.now(UTC))
     auth.post(f"/reading-list/{failed.slug}", json=True)

@@ -42,9 +42,7 @@ def _article(session: Session, has_digital_plus: bool, slug: str, now: datetime)
     return article
 
 
-def add(
-    session: Session, user_id: int, has_digital_plus: bool, slug: str, now: datetime
-) -> Change:
+def add(session: Session, user_id: int, has_digital_plus: bool, slug: str, now: datetime) -> Change:
     """Save a visible article; saving it again changes nothing, even when two requests race
     (the unique (user, article) pair absorbs the second insert)."""
     article = _article(session, has_digital_plus, slug, now)

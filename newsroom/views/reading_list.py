@@ -2,8 +2,17 @@
 
 import logging
 
-from flask import Blueprint, Response, flash, jsonify, make_response, redirect, render_template
-from flask import request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
