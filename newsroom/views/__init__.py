@@ -1,6 +1,6 @@
 """HTML and JSON blueprints, one per area."""
 
-from newsroom.views import account, articles, auth, gifts, site
+from newsroom.views import account, articles, auth, gifts, reading_list, site
 
 BLUEPRINTS = [
     site.bp,
@@ -8,4 +8,5 @@ BLUEPRINTS = [
     account.bp,
     articles.bp,
     gifts.bp,
+    reading_list.bp,
 ]

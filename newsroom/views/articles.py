@@ -1,5 +1,7 @@
 """The front page, article pages, the feed and the sitemap."""
 
+import logging
+
 from flask import (
     Blueprint,
     Response,
@@ -13,10 +15,20 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.extensions import db, limiter
 from newsroom.models import Article
-from newsroom.services import articles, gifting, jobs, paywall
+from newsroom.services import (
+    articles,
+    clock,
+    gifting,
+    jobs,
+    paywall,
+    reading,
+    reading_list,
+    recommendations,
+)
 from newsroom.services.paywall import Access, GiftState
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
@@ -24,6 +36,7 @@ from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
 
 bp = Blueprint("articles", __name__)
+log = logging.getLogger("newsroom.articles")
 
 LOCKED_PART_CLASS = "paywalled-content"
 MAX_PAGE = 10_000
@@ -44,6 +57,24 @@ def top_jobs() -> list[dict]:
         ]
 
     return cached("top-jobs", load)
+
+
+def most_read() -> recommendations.Recommendations:
+    now, tz = request_now(), setting("TIMEZONE")
+    key = f"most-read:{clock.local_date(now, tz).isoformat()}"
+    return cached(key, lambda: recommendations.popular(db.session, now, tz))
+
+
+def recommended(exclude_id: int | None = None) -> recommendations.Recommendations:
+    reader = current_user.id if current_user.is_authenticated else None
+    return recommendations.recommend(db.session, reader, request_now(), most_read, exclude_id)
+
+
+def saved_ids(items: list[Article]) -> set[int]:
+    """The listed articles on the reader's list; only Digital+ readers see their list."""
+    if not (current_user.is_authenticated and current_user.has_digital_plus):
+        return set()
+    return reading_list.saved_ids(db.session, current_user.id, [a.id for a in items])
 
 
 def article_summary(article: Article) -> dict:
@@ -75,7 +106,13 @@ def front():
                 "has_next": page.has_next,
             }
         )
-    return render_template("articles/index.html", page=page, jobs=top_jobs())
+    return render_template(
+        "articles/index.html",
+        page=page,
+        jobs=top_jobs(),
+        saved_ids=saved_ids(page.items),
+        recommendations=recommended(),
+    )
 
 
 def _gift_rejected(_response) -> bool:
@@ -90,7 +127,13 @@ def _gift_rejected(_response) -> bool:
 )
 def show(slug: str):
     now = request_now()
-    article = articles.find_visible(db.session, slug, now)
+    state = None
+    if current_user.is_authenticated:
+        # The reader's history comes with the article: no extra query to record the read.
+        found = reading.find_for_reader(db.session, slug, now, current_user.id)
+        article, state = found or (None, None)
+    else:
+        article = articles.find_visible(db.session, slug, now)
     if article is None:
         abort(404)
     token = request.args.get("gift")
@@ -107,8 +150,26 @@ def show(slug: str):
     if wants_json():
         response = jsonify(article_json(article, access))
     else:
-        response = make_response(render_article(article, access, opened))
+        saved = bool(state and state.saved and current_user.has_digital_plus)
+        response = make_response(render_article(article, access, opened, saved))
+    if state is not None and access.full:
+        remember_read(article, state)
     return with_article_headers(response, access, gift_link=token is not None)
+
+
+def remember_read(article: Article, state: reading.ReaderState) -> None:
+    """Record the read after the page is rendered; a failure here must not cost the reader
+    the article they are already looking at."""
+    article_id, reader_id = article.id, current_user.id
+    try:
+        written = reading.record_read(
+            db.session, reader_id, article_id, request_now(), setting("TIMEZONE"), state
+        )
+        if written:
+            db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not record a read of article %s", article_id)
 
 
 def article_json(article: Article, access: Access) -> dict:
@@ -120,7 +181,7 @@ def article_json(article: Article, access: Access) -> dict:
     return data
 
 
-def render_article(article: Article, access: Access, opened) -> str:
+def render_article(article: Article, access: Access, opened, saved: bool) -> str:
     url = site_url(url_for("articles.show", slug=article.slug))
     allowance = None
     if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
@@ -136,6 +197,8 @@ def render_article(article: Article, access: Access, opened) -> str:
         json_ld=json_ld(article, url),
         locked_part_class=LOCKED_PART_CLASS,
         jobs=top_jobs(),
+        saved=saved,
+        recommendations=recommended(article.id),
     )
 
 

@@ -137,3 +137,56 @@
 
   document.querySelectorAll("[data-gift]").forEach(setUpGift);
 })();
+
+// ---- Reading list toggles ----------------------------------------------------------------
+// The forms post without this block; with it the button flips in place.
+(function () {
+  const postJSON = window.Newsroom && window.Newsroom.postJSON;
+  if (!postJSON) return;
+
+  function showSaved(form, saved) {
+    form.dataset.saved = saved ? "true" : "false";
+    form.action = saved ? form.dataset.removeUrl : form.dataset.addUrl;
+    const button = form.querySelector("[data-reading-list-button]");
+    const label = form.querySelector("[data-reading-list-label]");
+    const mark = form.querySelector(".button--save__mark");
+    if (button) button.setAttribute("aria-pressed", saved ? "true" : "false");
+    if (label) label.textContent = saved ? form.dataset.labelSaved : form.dataset.labelUnsaved;
+    if (mark) mark.textContent = saved ? "★" : "☆";
+    form.closest("[data-reading-list-item]")?.classList.toggle("is-removed", !saved);
+  }
+
+  async function toggle(form) {
+    const status = form.querySelector("[data-reading-list-status]");
+    const button = form.querySelector("[data-reading-list-button]");
+    const say = (text) => { if (status) status.textContent = text || ""; };
+    say("");
+    form.setAttribute("aria-busy", "true");
+    if (button) button.disabled = true;
+    let result;
+    try {
+      result = await postJSON(form.action);
+    } catch (error) {
+      say(error.message === "offline" ? form.dataset.offlineMessage : form.dataset.errorMessage);
+      return;
+    } finally {
+      form.removeAttribute("aria-busy");
+      if (button) button.disabled = false;
+    }
+    const { status: code, data } = result;
+    if ((code === 200 || code === 201) && data && typeof data.saved === "boolean") {
+      showSaved(form, data.saved);
+    } else if (code === 401 || code === 403) {
+      form.submit();  // the page answer carries the Digital+ offer and the way to log in
+    } else {
+      say((data && data.message) || form.dataset.errorMessage);
+    }
+  }
+
+  document.querySelectorAll("[data-reading-list]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (form.getAttribute("aria-busy") !== "true") toggle(form);
+    });
+  });
+})();

@@ -1,0 +1,155 @@
+"""Reading history: who opened what, once a local day, and the daily counts behind "most read"."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Insert, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from newsroom.database import begin_write
+from newsroom.models import Article, ArticleRead, DailyArticleViews, ReadingListItem
+from newsroom.services import clock
+from newsroom.services.articles import visible
+
+
+def upsert_insert(session: Session, model: type) -> Insert:
+    """An INSERT that can take ON CONFLICT clauses, in the bound database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """A reader's relation to one article, loaded together with the article."""
+
+    last_read_on: date | None = None
+    last_read_at: datetime | None = None
+    saved_at: datetime | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.saved_at is not None
+
+    def due(self, today: date) -> bool:
+        """A read is written once a local day, and once more after a save, so that the
+        reading list can tell whether the article was opened since it was saved."""
+        if self.last_read_on is None or self.last_read_on < today:
+            return True
+        return (
+            self.saved_at is not None
+            and self.last_read_at is not None
+            and self.last_read_at < self.saved_at
+        )
+
+
+def find_for_reader(
+    session: Session, slug: str, now: datetime, user_id: int
+) -> tuple[Article, ReaderState] | None:
+    """A visible article with the reader's history and reading-list entry, in one query."""
+    row = session.execute(
+        visible(now)
+        .add_columns(ArticleRead.last_read_on, ArticleRead.last_read_at, ReadingListItem.saved_at)
+        .outerjoin(
+            ArticleRead,
+            (ArticleRead.article_id == Article.id) & (ArticleRead.user_id == user_id),
+        )
+        .outerjoin(
+            ReadingListItem,
+            (ReadingListItem.article_id == Article.id) & (ReadingListItem.user_id == user_id),
+        )
+        .where(Article.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    article, last_read_on, last_read_at, saved_at = row
+    return article, ReaderState(last_read_on, last_read_at, saved_at)
+
+
+def _state(session: Session, user_id: int, article_id: int) -> ReaderState:
+    row = session.execute(
+        select(ArticleRead.last_read_on, ArticleRead.last_read_at, ReadingListItem.saved_at)
+        .select_from(Article)
+        .outerjoin(
+            ArticleRead,
+            (ArticleRead.article_id == Article.id) & (ArticleRead.user_id == user_id),
+        )
+        .outerjoin(
+            ReadingListItem,
+            (ReadingListItem.article_id == Article.id) & (ReadingListItem.user_id == user_id),
+        )
+        .where(Article.id == article_id)
+    ).first()
+    return ReaderState(*row) if row else ReaderState()
+
+
+def record_read(
+    session: Session,
+    user_id: int,
+    article_id: int,
+    now: datetime,
+    tz: str,
+    state: ReaderState | None = None,
+) -> bool:
+    """Note that a logged-in reader opened an article; True when something was written.
+
+    At most one write per reader, article and local day (plus one after a save). The day's
+    view is counted in the same transaction, and only by the request whose upsert changed
+    the row, so simultaneous opens count once. Pass `state` from find_for_reader to skip
+    the lookup.
+    """
+    today = clock.local_date(now, tz)
+    if state is None:
+        state = _state(session, user_id, article_id)
+    if not state.due(today):
+        return False
+    begin_write(session)
+    stale = ArticleRead.last_read_on < today
+    if state.saved_at is not None:
+        stale = or_(stale, ArticleRead.last_read_at < state.saved_at)
+    insert = upsert_insert(session, ArticleRead).values(
+        user_id=user_id,
+        article_id=article_id,
+        first_read_at=now,
+        last_read_at=now,
+        last_read_on=today,
+    )
+    upsert = insert.on_conflict_do_update(
+        index_elements=[ArticleRead.user_id, ArticleRead.article_id],
+        set_={"last_read_at": now, "last_read_on": today},
+        where=stale,
+    )
+    if session.execute(upsert.returning(ArticleRead.user_id)).first() is None:
+        return False  # another request recorded it first
+    if state.last_read_on is None or state.last_read_on < today:
+        count = upsert_insert(session, DailyArticleViews).values(
+            article_id=article_id, day=today, views=1
+        )
+        session.execute(
+            count.on_conflict_do_update(
+                index_elements=[DailyArticleViews.article_id, DailyArticleViews.day],
+                set_={"views": DailyArticleViews.views + 1},
+            )
+        )
+    return True
+
+
+def most_read(session: Session, today: date, days: int = 7, limit: int = 5) -> list[Article]:
+    """Published articles with the most readers over the `days` local days up to `today`."""
+    since = today - timedelta(days=days - 1)
+    total = func.sum(DailyArticleViews.views).label("total")
+    counts = (
+        select(DailyArticleViews.article_id, total)
+        .where(DailyArticleViews.day >= since, DailyArticleViews.day <= today)
+        .group_by(DailyArticleViews.article_id)
+        .subquery()
+    )
+    query = (
+        select(Article)
+        .join(counts, counts.c.article_id == Article.id)
+        .where(Article.is_published.is_(True))
+        .order_by(counts.c.total.desc(), Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
