@@ -1,20 +1,18 @@
 """Login rate limits (D3): per account and per address, counting only wrong passwords, shared
 by every worker through Redis, and never a permanent lockout."""
 
-import http.client
 import re
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
 import pytest
 import redis
 
-from tests.conftest import CSRF_META, FAST_HASH, PASSWORD, csrf_token
+from tests.conftest import FAST_HASH, PASSWORD, csrf_token
 from tests.servers import free_port, gunicorn_server
+from tests.visitor import Visitor
 
 WRONG = "Wrong-password-00"
 
@@ -108,39 +106,6 @@ def redis_url() -> Iterator[str]:
         client.close()
         process.terminate()
         process.wait(timeout=10)
-
-
-class Visitor:
-    """A browser at one source address: keeps its cookies, opens a new connection per request
-    (so requests spread over the workers)."""
-
-    def __init__(self, base: str, address: str) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        self.host, self.port, self.address = host, int(port), address
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        connection = http.client.HTTPConnection(
-            self.host, self.port, timeout=30, source_address=(self.address, 0)
-        )
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, response.read().decode()
-        finally:
-            connection.close()
-
-    def log_in(self, email: str, password: str) -> int:
-        _, html = self.request("GET", "/login")
-        token = CSRF_META.search(html)[1]
-        form = urlencode({"email": email, "password": password, "csrf_token": token})
-        return self.request("POST", "/login", form)[0]
 
 
 @contextmanager

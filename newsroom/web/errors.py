@@ -74,7 +74,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         _rollback()
-        log.warning("database unavailable: %s", type(error.orig).__name__)
+        # The driver's first line says which fault (lock, refused, lost); never the statement.
+        detail = str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
+        log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
         # Render as anonymous: loading the user would need the database that just failed.
         g._login_user = Anonymous()
         response = _respond(
