@@ -92,14 +92,17 @@ def end_all_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def parse_session_id(raw: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d{1,18}):(\d{1,18})", raw or "")
+def parse_session_id(raw: object) -> tuple[int, int] | None:
+    """ "<id>:<version>" with small positive numbers; anything else is no user at all."""
+    if not isinstance(raw, str):
+        return None
+    match = re.fullmatch(r"(\d{1,9}):(\d{1,9})", raw)
     if match is None:
         return None
     return int(match[1]), int(match[2])
 
 
-def load_session_user(session: Session, raw_id: str, now: datetime) -> User | None:
+def load_session_user(session: Session, raw_id: object, now: datetime) -> User | None:
     """The user behind a session id "<id>:<version>", with Digital+ status, in one query."""
     parsed = parse_session_id(raw_id)
     if parsed is None:

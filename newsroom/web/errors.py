@@ -6,7 +6,7 @@ from flask import Flask, Response, g, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from newsroom.api.errors import error_response
 from newsroom.extensions import db
@@ -74,7 +74,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         _rollback()
-        log.warning("database unavailable: %s", type(error.orig).__name__)
+        # The driver's first line says which fault (lock, refused, lost); never the statement.
+        detail = str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
+        log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
         # Render as anonymous: loading the user would need the database that just failed.
         g._login_user = Anonymous()
         response = _respond(
@@ -97,6 +99,14 @@ def init_app(app: Flask) -> None:
             500,
             "errors/500.html",
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host outside TRUSTED_HOSTS leaves no URL adapter, so no page with links can render.
+        message = _("This site does not answer to that host name.")
+        if wants_json():
+            return error_response("invalid", message, 400)
+        return Response(message, 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):

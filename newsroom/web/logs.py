@@ -6,7 +6,6 @@ import sys
 import time
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
 
 access_log = logging.getLogger("newsroom.access")
 
@@ -26,7 +25,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def log_request(response: Response) -> Response:
         started = g.get("request_started")
-        user = current_user.get_id() if current_user and current_user.is_authenticated else None
+        # Only a user the request already loaded: logging must never query the database
+        # (a health check would otherwise fail with it).
+        loaded = g.get("_login_user")
+        user = loaded.get_id() if loaded is not None and loaded.is_authenticated else None
         access_log.info(
             json.dumps(
                 {

@@ -1,0 +1,190 @@
+"""Faults (G1, G3): the database going away mid-request, and a gift submitted twice."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from newsroom.extensions import db
+from newsroom.models import Gift
+from tests.conftest import SENTINEL, csrf_token, make_test_app
+from tests.servers import free_port
+
+JSON = {"Accept": "application/json"}
+
+
+@contextmanager
+def database_fails_on(app, fragment: str):
+    """Every statement containing `fragment` fails as if the server had gone away."""
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    def fail(_conn, _cursor, statement, parameters, *_args):
+        if fragment in statement:
+            # Listener errors are not wrapped, so raise what a lost connection produces.
+            lost = dbapi.OperationalError("server closed the connection unexpectedly")
+            raise OperationalError(statement, parameters, lost)
+
+    event.listen(engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)
+
+
+def gift_rows(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Gift))
+
+
+@pytest.fixture
+def subscriber(auth, make_user):
+    user = make_user(digital_plus=True, name="Karen Holm")
+    auth.login(user.email)
+    return user
+
+
+def test_article_while_database_fails_is_503_page_without_body(app, client, make_article):
+    article = make_article()
+    with database_fails_on(app, "FROM articles"):
+        response = client.get(f"/articles/{article.slug}")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
+    html = response.get_data(as_text=True)
+    assert "We could not reach our database" in html
+    assert SENTINEL not in html
+
+
+def test_article_json_while_database_fails_is_503_error_json(app, client, make_article):
+    article = make_article()
+    with database_fails_on(app, "FROM articles"):
+        response = client.get(f"/articles/{article.slug}", headers=JSON)
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "technical_error"
+    assert SENTINEL not in response.get_data(as_text=True)
+
+
+def test_subscriber_article_while_database_fails_is_503_without_body(
+    app, client, subscriber, make_article
+):
+    article = make_article()
+    with database_fails_on(app, "FROM articles"):
+        response = client.get(f"/articles/{article.slug}")
+    assert response.status_code == 503
+    assert SENTINEL not in response.get_data(as_text=True)
+
+
+def test_gift_link_open_failing_to_count_is_503_without_body(
+    app, client, auth, subscriber, make_article
+):
+    article = make_article()
+    url = auth.post(f"/articles/{article.slug}/gift", json=True).get_json()["url"]
+    stranger = app.test_client()
+    with database_fails_on(app, "UPDATE gifts"):
+        response = stranger.get(url.replace("http://newsroom.test", ""))
+    assert response.status_code == 503
+    assert SENTINEL not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Gift.open_count)) == 0
+
+
+def test_gift_while_database_fails_is_503_and_charges_nothing(
+    app, client, auth, subscriber, make_article
+):
+    article = make_article()
+    with database_fails_on(app, "INSERT INTO gifts"):
+        response = auth.post(f"/articles/{article.slug}/gift", json=True)
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "technical_error"
+    assert response.headers["Retry-After"].isdigit()
+    assert gift_rows(app) == 0
+
+
+def test_gift_retried_after_database_failure_succeeds_with_one_slot(
+    app, client, auth, subscriber, make_article
+):
+    article = make_article()
+    with database_fails_on(app, "INSERT INTO gifts"):
+        auth.post(f"/articles/{article.slug}/gift", json=True)
+    response = auth.post(f"/articles/{article.slug}/gift", json=True)
+    assert response.status_code == 201
+    assert response.get_json()["used"] == 1
+    assert gift_rows(app) == 1
+
+
+def test_gift_form_while_database_fails_is_503_page(app, client, auth, subscriber, make_article):
+    article = make_article()
+    with database_fails_on(app, "INSERT INTO gifts"):
+        response = auth.post(f"/articles/{article.slug}/gift")
+    assert response.status_code == 503
+    assert "could not be gifted because of a technical error" in response.get_data(as_text=True)
+    assert gift_rows(app) == 0
+
+
+UNREACHABLE = {
+    # A PostgreSQL that has been stopped: nothing listens on its port any more.
+    "stopped postgresql": lambda tmp: f"postgresql+psycopg://newsroom@127.0.0.1:{free_port()}/x",
+    "unopenable sqlite": lambda tmp: f"sqlite:///{tmp / 'missing-dir' / 'gone.sqlite3'}",
+}
+
+
+@pytest.fixture(params=sorted(UNREACHABLE))
+def down_app(request, tmp_path):
+    app = make_test_app(UNREACHABLE[request.param](tmp_path))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_article_with_database_down_is_503_page(down_app):
+    response = down_app.test_client().get("/articles/anything")
+    assert response.status_code == 503
+    assert "We could not reach our database" in response.get_data(as_text=True)
+
+
+def test_article_json_with_database_down_is_503_error_json(down_app):
+    response = down_app.test_client().get("/articles/anything", headers=JSON)
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "technical_error"
+
+
+def test_gift_with_database_down_is_503_for_a_logged_in_subscriber(
+    app, client, subscriber, make_article, down_app
+):
+    """The same session cookie, after the database went away: a clear 503, never a 500."""
+    article = make_article()
+    token = csrf_token(client)
+    down = down_app.test_client()
+    down.set_cookie("session", client.get_cookie("session").value)
+    response = down.post(f"/articles/{article.slug}/gift", headers={**JSON, "X-CSRFToken": token})
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "technical_error"
+    assert gift_rows(app) == 0
+
+
+def test_gift_form_submitted_twice_gives_the_same_link_and_one_slot(
+    app, client, auth, subscriber, make_article
+):
+    article = make_article()
+    first = auth.post(f"/articles/{article.slug}/gift")
+    second = auth.post(f"/articles/{article.slug}/gift")
+    assert (first.status_code, second.status_code) == (201, 200)
+    link = f"/articles/{article.slug}?gift="
+    assert link in first.get_data(as_text=True)
+    first_url = first.get_data(as_text=True).split(link, 1)[1].split('"', 1)[0]
+    assert link + first_url in second.get_data(as_text=True)
+    assert gift_rows(app) == 1
+
+
+def test_gift_request_retried_gives_the_same_link_and_one_slot(
+    app, client, auth, subscriber, make_article
+):
+    article = make_article()
+    first = auth.post(f"/articles/{article.slug}/gift", json=True).get_json()
+    retried = auth.post(f"/articles/{article.slug}/gift", json=True).get_json()
+    assert retried["url"] == first["url"]
+    assert retried["used"] == first["used"] == 1
+    assert retried["created"] is False
+    assert gift_rows(app) == 1
