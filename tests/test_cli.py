@@ -76,7 +76,8 @@ def test_jobs_command_run_twice_has_no_duplicates(app, runner, tmp_path):
 
 def test_jobs_command_reports_bad_entries_and_loads_the_rest(app, runner, tmp_path):
     bad = JOBS + (
-        "- title: No link\n  employer: X\n  url: ftp://jobs.example.com/x\n  posted_at: 2026-11-01\n"
+        "- title: No link\n  employer: X\n  url: ftp://jobs.example.com/x\n"
+        "  posted_at: 2026-11-01\n"
         "- title: Bad date\n  employer: Y\n  url: https://jobs.example.com/y\n"
         "  posted_at: 2026-02-30\n"
     )
@@ -151,9 +152,7 @@ def test_subscribe_command_shows_on_the_account_page(client, auth, runner, make_
     assert "until December 31, 2099" in page
 
 
-def test_subscribe_command_ended_period_shows_on_the_account_page(
-    client, auth, runner, make_user
-):
+def test_subscribe_command_ended_period_shows_on_the_account_page(client, auth, runner, make_user):
     user = make_user(digital_plus=True)
     runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2020-01-01"])
     auth.login(user.email)
@@ -214,4 +213,3 @@ def test_demo_command_accounts_get_new_passwords_each_run(client, runner):
         data={"email": email, "password": old_password, "csrf_token": csrf_token(client, "/login")},
     )
     assert response.status_code == 400
-

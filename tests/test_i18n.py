@@ -43,9 +43,9 @@ def test_locale_browser_preference_order_wins(client):
 
 def test_locale_danish_paywall_box(client, make_article):
     article = make_article()
-    html = client.get(
-        f"/articles/{article.slug}", headers={"Accept-Language": "da"}
-    ).get_data(as_text=True)
+    html = client.get(f"/articles/{article.slug}", headers={"Accept-Language": "da"}).get_data(
+        as_text=True
+    )
     assert "Denne artikel kræver Digital+" in html
     assert "Allerede abonnent?" in html
 

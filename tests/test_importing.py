@@ -152,7 +152,7 @@ def test_render_body_drops_script_and_javascript_links():
     rendered = render_body(
         "Read [this](javascript:alert(1)) now.\n\n"
         '<script>alert("x")</script>\n\n'
-        "[again](JavaScript:alert(2)) and <a href=\"javascript:alert(3)\">raw</a>\n"
+        '[again](JavaScript:alert(2)) and <a href="javascript:alert(3)">raw</a>\n'
     )
     html = rendered.teaser_html + rendered.rest_html
     assert "<script" not in html
@@ -181,3 +181,11 @@ def test_render_body_without_an_opening_paragraph_has_no_teaser():
     rendered = render_body("- point one\n- point two\n\nA paragraph after the list.\n")
     assert rendered.teaser_html == ""
     assert "point one" in rendered.rest_html
+
+
+def test_import_readme_example_is_a_valid_article():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```markdown\n", 1)[1].split("```", 1)[0]
+    source = importing.parse_source(example, TZ)
+    assert source.locked is True
+    assert source.kind == "commentary"

@@ -197,9 +197,7 @@ def test_article_page_lapsed_subscriber_gets_paywall(client, auth, make_user, ma
     assert "This article requires Digital+" in page
 
 
-def test_article_page_cancelled_subscriber_gets_paywall(
-    app, client, auth, make_user, make_article
-):
+def test_article_page_cancelled_subscriber_gets_paywall(app, client, auth, make_user, make_article):
     user = make_user(digital_plus=True)
     with app.app_context():
         db.session.scalar(select(Subscription)).cancelled_at = ago(minutes=1)
