@@ -64,14 +64,15 @@ def subscribe_command(email: str, until) -> None:
     """Set the end of a user's Digital+ period."""
     now = clock.now()
     try:
-        subscription = subscriptions.set_digital_plus_until(
-            db.session, email, until.date(), now, _tz()
-        )
+        result = subscriptions.set_digital_plus_until(db.session, email, until.date(), now, _tz())
     except NotFound:
         raise click.ClickException(f"No user with the e-mail address {email}.") from None
     db.session.commit()
-    ends_local = subscription.ends_at.astimezone(clock.zone(_tz()))
-    if subscription.is_active(now):
+    if result.ends_at is None:
+        click.echo(f"{email}: no Digital+ period to end")
+        return
+    ends_local = result.ends_at.astimezone(clock.zone(_tz()))
+    if result.active:
         click.echo(f"{email}: Digital+ until {ends_local:%Y-%m-%d %H:%M %Z}")
     else:
         click.echo(f"{email}: Digital+ ended {ends_local:%Y-%m-%d %H:%M %Z}")

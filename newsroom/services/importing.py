@@ -29,6 +29,22 @@ REQUIRED = (
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 MAX_FILE_BYTES = 1_000_000
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so an impossible date is reported by its field
+    (PyYAML would raise a bare ValueError while loading) and parsed by one rule."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str):
+    return yaml.load(text, Loader=FrontMatterLoader)
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     """Validate one file's text; every problem is collected, not just the first."""
     header, body = split_front_matter(text)
     try:
-        data = yaml.safe_load(header)
+        data = load_yaml(header)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""

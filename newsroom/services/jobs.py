@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.models import Job
 from newsroom.services import clock
-from newsroom.services.importing import Problem
+from newsroom.services.importing import Problem, load_yaml
 
 URL = re.compile(r"https?://\S{1,480}")
 
@@ -22,7 +22,7 @@ def import_jobs(session: Session, path: Path, tz: str) -> tuple[int, list[Proble
     """Upsert jobs by URL. An entry with a bad field is skipped and reported."""
     name = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return 0, [Problem(name, "file", getattr(exc, "strerror", None) or "cannot be read")]
     except yaml.YAMLError:

@@ -60,13 +60,14 @@ def _clean(html: str) -> str:
 
 
 def render_body(markdown: str) -> RenderedBody:
-    """Render and sanitise; the split is made on the token stream, not on HTML text."""
+    """The teaser is the opening paragraph only; a body that opens with anything else (a list,
+    a heading, a quote) has no teaser, so nothing past a first paragraph is ever public."""
     md = _parser()
     tokens = md.parse(markdown)
-    split = next(
-        (i + 1 for i, t in enumerate(tokens) if t.type == "paragraph_close" and t.level == 0),
-        len(tokens),
-    )
+    split = 0
+    if tokens and tokens[0].type == "paragraph_open":
+        # The split is made on the token stream, not on HTML text.
+        split = next(i + 1 for i, t in enumerate(tokens) if t.type == "paragraph_close")
     teaser = md.renderer.render(tokens[:split], md.options, {})
     rest = md.renderer.render(tokens[split:], md.options, {})
     words = sum(len(t.content.split()) for t in tokens if t.type == "inline")

@@ -1,7 +1,7 @@
 """Digital+ periods."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,12 @@ class Status:
     active: bool
     ends_at: datetime | None  # end of the current period, or of the last one
 
+    @property
+    def last_moment(self) -> datetime | None:
+        """The last instant covered: the end is exclusive, so "until 31 December" shows as
+        that day and not as midnight on 1 January."""
+        return None if self.ends_at is None else self.ends_at - timedelta(microseconds=1)
+
 
 def status(session: Session, user_id: int, now: datetime) -> Status:
     latest = session.scalars(
@@ -49,11 +55,11 @@ def status(session: Session, user_id: int, now: datetime) -> Status:
 
 def set_digital_plus_until(
     session: Session, email: str, until: date, now: datetime, tz: str
-) -> Subscription:
+) -> Status:
     """Make the user's Digital+ run through the end of `until` (site time zone).
 
-    Extends or shortens the current period; a date in the past ends it. With no
-    current period a new one starts now.
+    Extends or shortens the current period; a date in the past ends it. With no current
+    period a future date starts a new one now, and a past date changes nothing.
     """
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
@@ -69,9 +75,7 @@ def set_digital_plus_until(
     ).first()
     if current is not None:
         current.ends_at = max(ends_at, current.starts_at)
-        session.flush()
-        return current
-    subscription = Subscription(user_id=user.id, starts_at=now, ends_at=max(ends_at, now))
-    session.add(subscription)
+    elif ends_at > now:
+        session.add(Subscription(user_id=user.id, starts_at=now, ends_at=ends_at))
     session.flush()
-    return subscription
+    return status(session, user.id, now)

@@ -43,10 +43,11 @@ MAX_PAGE = 10_000
 
 
 def page_number() -> int:
-    number = request.args.get("page", 1, type=int)
-    if number is None or number < 1 or number > MAX_PAGE:
+    # Werkzeug's type=int falls back to the default on junk; "?page=abc" is a wrong address.
+    raw = request.args.get("page", "1")
+    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_PAGE:
         abort(404)
-    return number
+    return int(raw)
 
 
 def top_jobs() -> list[dict]:
@@ -98,6 +99,8 @@ def front():
     page = articles.front_page(
         db.session, request_now(), page_number(), setting("ARTICLES_PER_PAGE")
     )
+    if not page.items and page.has_previous:
+        abort(404)  # past the last page
     if wants_json():
         return jsonify(
             {
