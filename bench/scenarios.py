@@ -1,0 +1,120 @@
+"""What each scenario asks the server for, as lists of requests wrk picks from at random."""
+
+import random
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from bench.dataset import Dataset
+from bench.sessions import USER_AGENT, Login
+from bench.wrk import Request
+from newsroom.services import tokens
+
+PICKS = 2_000  # distinct requests per scenario: many readers, many articles
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    server: str  # "bare" or "site"
+    expected: frozenset[int]  # statuses that are outcomes, not errors
+    requests: list[Request]
+    target_ratio: float | None = None
+    target_p99_ms: float | None = None
+    resets_writes: bool = False  # forget the rows earlier rounds wrote before running
+    article_page: bool = False  # repeated by --scale
+
+
+READ = frozenset({200})
+GIFT_OUTCOMES = frozenset({200, 201, 409})
+SAVE_OUTCOMES = frozenset({200, 201})
+
+
+def _get(path: str, cookie: str | None = None) -> Request:
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html"}
+    if cookie:
+        headers["Cookie"] = cookie
+    return Request("GET", path, headers)
+
+
+def _json_post(path: str, login: Login) -> Request:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        "X-CSRFToken": login.csrf,
+        "Cookie": login.cookie,
+    }
+    return Request("POST", path, headers, "")
+
+
+def bare() -> Scenario:
+    return Scenario("bare", "bare Flask route", "bare", READ, [_get("/")])
+
+
+def build(
+    data: Dataset, logins: list[Login], secret_key: str, reading_list: bool, seed: int = 11
+) -> list[Scenario]:
+    """The site scenarios, in the order they run in every round."""
+    rng = random.Random(seed)
+    locked = data.locked_slugs
+
+    def slugs() -> list[str]:
+        return [rng.choice(locked) for _ in range(PICKS)]
+
+    gift_links = [
+        _get(f"/articles/{slug}?gift={quote(tokens.sign_gift(public_id, created, [secret_key]))}")
+        for slug, public_id, created in data.open_gifts[:PICKS]
+    ]
+    scenarios = [
+        Scenario(
+            "front", "front page", "site", READ, [_get("/")], target_ratio=0.35, article_page=True
+        ),
+        Scenario(
+            "article_anonymous",
+            "locked article, anonymous (teaser)",
+            "site",
+            READ,
+            [_get(f"/articles/{s}") for s in slugs()],
+            target_ratio=0.45,
+            article_page=True,
+        ),
+        Scenario(
+            "article_subscriber",
+            "locked article, subscriber (full)",
+            "site",
+            READ,
+            [_get(f"/articles/{s}", rng.choice(logins).cookie) for s in slugs()],
+            target_ratio=0.45,
+            article_page=True,
+        ),
+        Scenario(
+            "gift_open",
+            "gift link opened by a recipient",
+            "site",
+            READ,
+            gift_links,
+            article_page=True,
+        ),
+        Scenario(
+            "gift_create",
+            "gift creation (POST JSON)",
+            "site",
+            GIFT_OUTCOMES,
+            [_json_post(f"/articles/{s}/gift", rng.choice(logins)) for s in slugs()],
+            target_p99_ms=50,
+            resets_writes=True,
+        ),
+    ]
+    if reading_list:
+        scenarios.append(
+            Scenario(
+                "reading_list_add",
+                "reading-list add (POST JSON)",
+                "site",
+                SAVE_OUTCOMES,
+                [_json_post(f"/reading-list/{s}", rng.choice(logins)) for s in slugs()],
+                target_p99_ms=50,
+                resets_writes=True,
+            )
+        )
+    return scenarios
