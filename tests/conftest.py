@@ -156,7 +156,8 @@ def make_user(app):
             db.session.add(user)
             db.session.flush()
             if digital_plus or period:
-                starts, ends = period or (now_utc() - timedelta(days=30), now_utc() + timedelta(days=30))
+                month = timedelta(days=30)
+                starts, ends = period or (now_utc() - month, now_utc() + month)
                 db.session.add(Subscription(user_id=user.id, starts_at=starts, ends_at=ends))
             db.session.commit()
             db.session.expunge(user)
