@@ -133,6 +133,15 @@ def personal(
     return list(session.scalars(query))
 
 
+def reader_picks(
+    session: Session, user_id: int, now: datetime, limit: int = LIMIT + 1
+) -> list[Teaser]:
+    """A reader's own picks as plain data, one more than shown: leaving the current article
+    out of these gives the same list as leaving it out of the query, so one list (and one
+    cache entry) serves every page the reader opens."""
+    return [Teaser.of(a) for a in personal(session, user_id, now, None, limit)]
+
+
 def recommend(
     session: Session,
     user_id: int | None,
@@ -140,13 +149,15 @@ def recommend(
     fallback: Callable[[], Recommendations],
     exclude_id: int | None = None,
     limit: int = LIMIT,
+    picks: Callable[[], list[Teaser]] | None = None,
 ) -> Recommendations:
     """For a reader with history, their own picks; for anyone else the (cached) fallback,
-    without the article being read."""
+    without the article being read. `picks` may supply reader_picks from a cache."""
     if user_id is not None:
-        picks = personal(session, user_id, now, exclude_id, limit)
-        if picks:
-            return Recommendations(Source.PERSONAL, [Teaser.of(a) for a in picks])
+        pool = picks() if picks else reader_picks(session, user_id, now, limit + 1)
+        own = [t for t in pool if t.id != exclude_id][:limit]
+        if own:
+            return Recommendations(Source.PERSONAL, own)
     general = fallback()
     items = [t for t in general.items if t.id != exclude_id][:limit]
     return Recommendations(general.source, items)

@@ -68,7 +68,16 @@ def most_read() -> recommendations.Recommendations:
 
 def recommended(exclude_id: int | None = None) -> recommendations.Recommendations:
     reader = current_user.id if current_user.is_authenticated else None
-    return recommendations.recommend(db.session, reader, request_now(), most_read, exclude_id)
+    now = request_now()
+
+    def picks() -> list[recommendations.Teaser]:
+        # Public teasers of the reader's own picks: a just-read article may linger for
+        # the sidebar's few seconds, as in any cached sidebar.
+        return cached(
+            f"picks:{reader}", lambda: recommendations.reader_picks(db.session, reader, now)
+        )
+
+    return recommendations.recommend(db.session, reader, now, most_read, exclude_id, picks=picks)
 
 
 def saved_ids(items: list[Article]) -> set[int]:

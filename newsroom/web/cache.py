@@ -1,4 +1,4 @@
-"""A small per-app, in-process cache for lists every page shows (jobs, most read)."""
+"""A small per-app, in-process cache for sidebar lists (jobs, most read, a reader's picks)."""
 
 import time
 from collections.abc import Callable
@@ -7,6 +7,7 @@ from typing import TypeVar
 from flask import current_app
 
 T = TypeVar("T")
+MAX_ENTRIES = 10_000
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
@@ -20,5 +21,17 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     if entry is not None and entry[0] > now:
         return entry[1]
     value = compute()
+    if len(store) >= MAX_ENTRIES:
+        prune(store, now)
     store[key] = (now + seconds, value)
     return value
+
+
+def prune(store: dict, now: float) -> None:
+    """Per-reader entries come and go: drop the expired ones, and everything if that is
+    not enough, so the store stays bounded however many readers pass through."""
+    for key, (expires, _value) in list(store.items()):
+        if expires <= now:
+            store.pop(key, None)
+    if len(store) >= MAX_ENTRIES:
+        store.clear()
