@@ -7,7 +7,8 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from newsroom.models import Article
+from newsroom.models import Article, Author
+from newsroom.models.article import COMMENTARY
 
 T = TypeVar("T")
 
@@ -41,6 +42,58 @@ def front_page(session: Session, now: datetime, number: int, per_page: int) -> P
 
 def find_visible(session: Session, slug: str, now: datetime) -> Article | None:
     return session.scalar(visible(now).where(Article.slug == slug))
+
+
+@dataclass(frozen=True)
+class Byline:
+    name: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An article row with its author as plain data, safe to keep between requests. It
+    holds the locked rest too: whoever renders it decides, per reader, whether to show it."""
+
+    id: int
+    slug: str
+    section: str
+    kind: str
+    headline: str
+    lead: str
+    language: str
+    published_at: datetime
+    updated_at: datetime
+    locked: bool
+    is_published: bool
+    image: str | None
+    teaser_html: str
+    rest_html: str
+    author: Byline
+
+    @property
+    def is_commentary(self) -> bool:
+        return self.kind == COMMENTARY
+
+    def is_visible(self, now: datetime) -> bool:
+        return self.is_published and self.published_at <= now
+
+
+_RECORD_COLUMNS = [getattr(Article, f) for f in list(ArticleRecord.__dataclass_fields__)[:-1]]
+
+
+def record_by_slug(session: Session, slug: str) -> ArticleRecord | None:
+    """The article at `slug`, published or not (callers check is_visible), without ORM
+    objects: one Core row, cheap to load and to cache."""
+    row = session.execute(
+        select(*_RECORD_COLUMNS, Author.name, Author.title)
+        .join(Author, Author.id == Article.author_id)
+        .where(Article.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    *fields, name, title = row
+    return ArticleRecord(*fields, Byline(name, title))
 
 
 def latest_for_feed(session: Session, now: datetime, limit: int = 50) -> list[Article]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from newsroom.models import Article
+from newsroom.services.articles import ArticleRecord
 
 
 class Grant(StrEnum):
@@ -38,7 +39,9 @@ class Access:
         return self.grant in (Grant.SUBSCRIBER, Grant.GIFT)
 
 
-def access(article: Article, has_digital_plus: bool, gift_state: GiftState | None) -> Access:
+def access(
+    article: Article | ArticleRecord, has_digital_plus: bool, gift_state: GiftState | None
+) -> Access:
     """Free articles are open to all; locked ones to Digital+ or a valid gift for this article."""
     if not article.locked:
         return Access(Grant.FREE, gift_state)

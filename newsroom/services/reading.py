@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from newsroom.database import begin_write
 from newsroom.models import Article, ArticleRead, DailyArticleViews, ReadingListItem
 from newsroom.services import clock
-from newsroom.services.articles import visible
 
 
 def upsert_insert(session: Session, model: type) -> Insert:
@@ -44,30 +43,8 @@ class ReaderState:
         )
 
 
-def find_for_reader(
-    session: Session, slug: str, now: datetime, user_id: int
-) -> tuple[Article, ReaderState] | None:
-    """A visible article with the reader's history and reading-list entry, in one query."""
-    row = session.execute(
-        visible(now)
-        .add_columns(ArticleRead.last_read_on, ArticleRead.last_read_at, ReadingListItem.saved_at)
-        .outerjoin(
-            ArticleRead,
-            (ArticleRead.article_id == Article.id) & (ArticleRead.user_id == user_id),
-        )
-        .outerjoin(
-            ReadingListItem,
-            (ReadingListItem.article_id == Article.id) & (ReadingListItem.user_id == user_id),
-        )
-        .where(Article.slug == slug)
-    ).first()
-    if row is None:
-        return None
-    article, last_read_on, last_read_at, saved_at = row
-    return article, ReaderState(last_read_on, last_read_at, saved_at)
-
-
-def _state(session: Session, user_id: int, article_id: int) -> ReaderState:
+def state_of(session: Session, user_id: int, article_id: int) -> ReaderState:
+    """The reader's history and reading-list entry for one article."""
     row = session.execute(
         select(ArticleRead.last_read_on, ArticleRead.last_read_at, ReadingListItem.saved_at)
         .select_from(Article)
@@ -96,12 +73,12 @@ def record_read(
 
     At most one write per reader, article and local day (plus one after a save). The day's
     view is counted in the same transaction, and only by the request whose upsert changed
-    the row, so simultaneous opens count once. Pass `state` from find_for_reader to skip
-    the lookup.
+    the row, so simultaneous opens count once. Pass `state` when it is already
+    loaded to skip the lookup.
     """
     today = clock.local_date(now, tz)
     if state is None:
-        state = _state(session, user_id, article_id)
+        state = state_of(session, user_id, article_id)
     if not state.due(today):
         return False
     begin_write(session)

@@ -29,6 +29,7 @@ from newsroom.services import (
     reading_list,
     recommendations,
 )
+from newsroom.services.articles import ArticleRecord
 from newsroom.services.paywall import Access, GiftState
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
@@ -87,7 +88,7 @@ def saved_ids(items: list[Article]) -> set[int]:
     return reading_list.saved_ids(db.session, current_user.id, [a.id for a in items])
 
 
-def article_summary(article: Article) -> dict:
+def article_summary(article: Article | ArticleRecord) -> dict:
     """What any reader may see of an article, for listings and JSON."""
     return {
         "slug": article.slug,
@@ -127,6 +128,12 @@ def front():
     )
 
 
+def article_record(slug: str) -> ArticleRecord | None:
+    """The same for every reader (access is decided per request), so it is cached briefly;
+    an unpublished or re-imported article shows within the cache's seconds."""
+    return cached(f"article:{slug}", lambda: articles.record_by_slug(db.session, slug))
+
+
 def _gift_rejected(_response) -> bool:
     return bool(g.get("gift_rejected"))
 
@@ -139,15 +146,12 @@ def _gift_rejected(_response) -> bool:
 )
 def show(slug: str):
     now = request_now()
+    article = article_record(slug)
+    if article is None or not article.is_visible(now):
+        abort(404)
     state = None
     if current_user.is_authenticated:
-        # The reader's history comes with the article: no extra query to record the read.
-        found = reading.find_for_reader(db.session, slug, now, current_user.id)
-        article, state = found or (None, None)
-    else:
-        article = articles.find_visible(db.session, slug, now)
-    if article is None:
-        abort(404)
+        state = reading.state_of(db.session, current_user.id, article.id)
     token = request.args.get("gift")
     opened = None
     if token is not None and article.locked:
@@ -169,7 +173,7 @@ def show(slug: str):
     return with_article_headers(response, access, gift_link=token is not None)
 
 
-def remember_read(article: Article, state: reading.ReaderState) -> None:
+def remember_read(article: Article | ArticleRecord, state: reading.ReaderState) -> None:
     """Record the read after the page is rendered; a failure here must not cost the reader
     the article they are already looking at."""
     article_id, reader_id = article.id, current_user.id
@@ -184,7 +188,7 @@ def remember_read(article: Article, state: reading.ReaderState) -> None:
         log.warning("could not record a read of article %s", article_id)
 
 
-def article_json(article: Article, access: Access) -> dict:
+def article_json(article: Article | ArticleRecord, access: Access) -> dict:
     data = article_summary(article)
     data["access"] = access.grant.value
     data["teaser_html"] = article.teaser_html
@@ -193,7 +197,7 @@ def article_json(article: Article, access: Access) -> dict:
     return data
 
 
-def render_article(article: Article, access: Access, opened, saved: bool) -> str:
+def render_article(article: Article | ArticleRecord, access: Access, opened, saved: bool) -> str:
     url = site_url(url_for("articles.show", slug=article.slug))
     allowance = None
     if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
@@ -214,7 +218,7 @@ def render_article(article: Article, access: Access, opened, saved: bool) -> str
     )
 
 
-def json_ld(article: Article, url: str) -> dict:
+def json_ld(article: Article | ArticleRecord, url: str) -> dict:
     """schema.org NewsArticle; a locked article names its locked part, as paywall guidelines ask."""
     data = {
         "@context": "https://schema.org",

@@ -1,4 +1,4 @@
-"""A small per-app, in-process cache for sidebar lists (jobs, most read, a reader's picks)."""
+"""A small per-app, in-process cache: article rows, sidebar lists, a reader's picks."""
 
 import time
 from collections.abc import Callable
@@ -11,7 +11,8 @@ MAX_ENTRIES = 10_000
 
 
 def cached(key: str, compute: Callable[[], T]) -> T:
-    """Reuse a value for SIDEBAR_CACHE_SECONDS; 0 turns caching off."""
+    """Reuse a value for SIDEBAR_CACHE_SECONDS; 0 turns caching off. None is never kept,
+    so unknown keys (any address a client makes up) cannot fill the store."""
     seconds = current_app.config["SIDEBAR_CACHE_SECONDS"]
     if seconds <= 0:
         return compute()
@@ -21,6 +22,8 @@ def cached(key: str, compute: Callable[[], T]) -> T:
     if entry is not None and entry[0] > now:
         return entry[1]
     value = compute()
+    if value is None:
+        return value
     if len(store) >= MAX_ENTRIES:
         prune(store, now)
     store[key] = (now + seconds, value)
