@@ -1,5 +1,7 @@
 """Forms (Flask-WTF: validation and the CSRF token)."""
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
@@ -37,3 +39,10 @@ class ActionForm(FlaskForm):
     """A button that changes state: carries only the CSRF token (and where to go back)."""
 
     next = HiddenField()
+
+
+def weak_password_message() -> str:
+    return _(
+        "Choose a password of at least %(n)d characters, not only lower-case letters.",
+        n=current_app.config["PASSWORD_MIN_LENGTH"],
+    )

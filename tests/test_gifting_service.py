@@ -359,8 +359,10 @@ def _reencoded(token: str, payload: object) -> str:
 
 
 def _flipped(token: str) -> str:
-    last = token[-1]
-    return token[:-1] + ("A" if last != "A" else "B")
+    """Change the signature's first character: all six of its bits count (the last one's
+    padding bits may not)."""
+    head, _, signature = token.rpartition(".")
+    return f"{head}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
 
 
 @pytest.mark.parametrize("forge", ["reencoded", "flipped"])

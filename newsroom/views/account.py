@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from newsroom.extensions import db
-from newsroom.forms import PasswordForm
+from newsroom.forms import PasswordForm, weak_password_message
 from newsroom.services import accounts, subscriptions
 from newsroom.web.helpers import request_now, setting
 
@@ -29,12 +29,7 @@ def show():
         except accounts.WrongPassword:
             form.current_password.errors.append(_("That is not your current password."))
         except accounts.WeakPassword:
-            form.new_password.errors.append(
-                _(
-                    "Choose a password of at least %(n)d characters, not only lower-case letters.",
-                    n=setting("PASSWORD_MIN_LENGTH"),
-                )
-            )
+            form.new_password.errors.append(weak_password_message())
         else:
             db.session.commit()
             login_user(current_user._get_current_object(), remember=True)

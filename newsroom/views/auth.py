@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from newsroom.extensions import db, limiter
-from newsroom.forms import LoginForm, RegisterForm
+from newsroom.forms import LoginForm, RegisterForm, weak_password_message
 from newsroom.services import accounts
 from newsroom.web.helpers import safe_next, setting
 
@@ -78,12 +78,7 @@ def register():
                 _("An account with this e-mail already exists. Log in instead.")
             )
         except accounts.WeakPassword:
-            form.password.errors.append(
-                _(
-                    "Choose a password of at least %(n)d characters, not only lower-case letters.",
-                    n=setting("PASSWORD_MIN_LENGTH"),
-                )
-            )
+            form.password.errors.append(weak_password_message())
         else:
             db.session.commit()
             login_user(user, remember=True)
