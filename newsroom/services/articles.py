@@ -1,6 +1,6 @@
 """Reading articles: listings and single pages. Only published, already-public articles."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -79,7 +79,7 @@ class ArticleRecord:
         return self.is_published and self.published_at <= now
 
 
-_RECORD_COLUMNS = [getattr(Article, f) for f in list(ArticleRecord.__dataclass_fields__)[:-1]]
+_RECORD_COLUMNS = [getattr(Article, f.name) for f in fields(ArticleRecord) if f.name != "author"]
 
 
 def record_by_slug(session: Session, slug: str) -> ArticleRecord | None:
@@ -92,8 +92,8 @@ def record_by_slug(session: Session, slug: str) -> ArticleRecord | None:
     ).first()
     if row is None:
         return None
-    *fields, name, title = row
-    return ArticleRecord(*fields, Byline(name, title))
+    *values, name, title = row
+    return ArticleRecord(*values, Byline(name, title))
 
 
 def latest_for_feed(session: Session, now: datetime, limit: int = 50) -> list[Article]:

@@ -173,7 +173,7 @@ def show(slug: str):
     return with_article_headers(response, access, gift_link=token is not None)
 
 
-def remember_read(article: Article | ArticleRecord, state: reading.ReaderState) -> None:
+def remember_read(article: ArticleRecord, state: reading.ReaderState) -> None:
     """Record the read after the page is rendered; a failure here must not cost the reader
     the article they are already looking at."""
     article_id, reader_id = article.id, current_user.id
@@ -188,7 +188,7 @@ def remember_read(article: Article | ArticleRecord, state: reading.ReaderState) 
         log.warning("could not record a read of article %s", article_id)
 
 
-def article_json(article: Article | ArticleRecord, access: Access) -> dict:
+def article_json(article: ArticleRecord, access: Access) -> dict:
     data = article_summary(article)
     data["access"] = access.grant.value
     data["teaser_html"] = article.teaser_html
@@ -197,7 +197,7 @@ def article_json(article: Article | ArticleRecord, access: Access) -> dict:
     return data
 
 
-def render_article(article: Article | ArticleRecord, access: Access, opened, saved: bool) -> str:
+def render_article(article: ArticleRecord, access: Access, opened, saved: bool) -> str:
     url = site_url(url_for("articles.show", slug=article.slug))
     allowance = None
     if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
@@ -218,7 +218,7 @@ def render_article(article: Article | ArticleRecord, access: Access, opened, sav
     )
 
 
-def json_ld(article: Article | ArticleRecord, url: str) -> dict:
+def json_ld(article: ArticleRecord, url: str) -> dict:
     """schema.org NewsArticle; a locked article names its locked part, as paywall guidelines ask."""
     data = {
         "@context": "https://schema.org",
