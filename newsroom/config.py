@@ -23,6 +23,7 @@ class Config:
     ARTICLES_PER_PAGE = 20
     READING_LIST_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
+    ARTICLE_CACHE_SECONDS = 10  # how long an editor's change may take to reach readers
 
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 10

@@ -129,9 +129,14 @@ def front():
 
 
 def article_record(slug: str) -> ArticleRecord | None:
-    """The same for every reader (access is decided per request), so it is cached briefly;
-    an unpublished or re-imported article shows within the cache's seconds."""
-    return cached(f"article:{slug}", lambda: articles.record_by_slug(db.session, slug))
+    """The same for every reader (access is decided per request), so it is cached for
+    ARTICLE_CACHE_SECONDS. Each copy is a whole row: a body is only ever shown under its own
+    version's lock, and an editor's lock, unpublish or re-import takes effect on expiry."""
+    return cached(
+        f"article:{slug}",
+        lambda: articles.record_by_slug(db.session, slug),
+        setting="ARTICLE_CACHE_SECONDS",
+    )
 
 
 def _gift_rejected(_response) -> bool:

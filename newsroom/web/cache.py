@@ -10,10 +10,10 @@ T = TypeVar("T")
 MAX_ENTRIES = 10_000
 
 
-def cached(key: str, compute: Callable[[], T]) -> T:
-    """Reuse a value for SIDEBAR_CACHE_SECONDS; 0 turns caching off. None is never kept,
-    so unknown keys (any address a client makes up) cannot fill the store."""
-    seconds = current_app.config["SIDEBAR_CACHE_SECONDS"]
+def cached(key: str, compute: Callable[[], T], setting: str = "SIDEBAR_CACHE_SECONDS") -> T:
+    """Reuse a value for the seconds the `setting` names; 0 turns caching off. None is never
+    kept, so unknown keys (any address a client makes up) cannot fill the store."""
+    seconds = current_app.config[setting]
     if seconds <= 0:
         return compute()
     store: dict = current_app.extensions.setdefault("newsroom.cache", {})
