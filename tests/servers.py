@@ -66,6 +66,9 @@ def gunicorn_server(env: dict[str, str], workers: int = 4, log_path: Path | None
             "60",
             "--graceful-timeout",
             "5",
+            # gunicorn 27 puts every server's control socket at one path under $HOME;
+            # the suite runs several servers, so none of them gets one.
+            "--no-control-socket",
             "app:app",
         ],
         cwd=ROOT,
