@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-from newsroom.models import Article
-from newsroom.services.articles import ArticleRecord
+
+class Lockable(Protocol):
+    """All the paywall needs to know of an article (a model row or a cached record)."""
+
+    locked: bool
 
 
 class Grant(StrEnum):
@@ -39,9 +43,7 @@ class Access:
         return self.grant in (Grant.SUBSCRIBER, Grant.GIFT)
 
 
-def access(
-    article: Article | ArticleRecord, has_digital_plus: bool, gift_state: GiftState | None
-) -> Access:
+def access(article: Lockable, has_digital_plus: bool, gift_state: GiftState | None) -> Access:
     """Free articles are open to all; locked ones to Digital+ or a valid gift for this article."""
     if not article.locked:
         return Access(Grant.FREE, gift_state)
