@@ -22,7 +22,7 @@ from newsroom.extensions import db
 from newsroom.services import reading_list
 from newsroom.services.errors import DigitalPlusRequired, NotFound
 from newsroom.views.articles import page_number
-from newsroom.web.errors import RETRY_AFTER_SECONDS
+from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
 from newsroom.web.helpers import request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
@@ -93,9 +93,7 @@ def _change(slug: str, action) -> Response:
         return _upsell(403, back)
     except NotFound:
         db.session.rollback()
-        if wants_json():
-            return error_response("not_found", _("This article does not exist."))
-        return _problem(404, _("Page not found"), _("This article does not exist."))
+        return error_page("not_found", _("Page not found"), _("This article does not exist."), 404)
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("reading list change failed; nothing was changed")
@@ -109,10 +107,7 @@ def _change(slug: str, action) -> Response:
                 "The article could not be removed from the reading list because of a "
                 "technical error. Try again later."
             )
-        if wants_json():
-            response = error_response("technical_error", message, 503)
-        else:
-            response = _problem(503, _("Technical error"), message)
+        response = error_page("technical_error", _("Technical error"), message, 503)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
@@ -127,8 +122,3 @@ def _change(slug: str, action) -> Response:
             "success",
         )
     return redirect(back)
-
-
-def _problem(status: int, title: str, message: str) -> Response:
-    html = render_template("errors/error.html", title=title, message=message, status=status)
-    return make_response(html, status)

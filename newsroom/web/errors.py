@@ -17,9 +17,10 @@ log = logging.getLogger("newsroom.errors")
 RETRY_AFTER_SECONDS = 5
 
 
-def _respond(
+def error_page(
     code: str, title: str, message: str, status: int, template: str = "errors/error.html"
 ) -> Response:
+    """A failure as the JSON error shape or as a page in the site's look, as the client asked."""
     if wants_json():
         return error_response(code, message, status)
     html = render_template(template, title=title, message=message, status=status)
@@ -36,7 +37,7 @@ def _rollback() -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
-        return _respond(
+        return error_page(
             "not_found",
             _("Page not found"),
             _("We could not find that page. It may have moved, or the address may be wrong."),
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(_error):
-        return _respond(
+        return error_page(
             "method_not_allowed",
             _("Not allowed"),
             _("That action is not available at this address."),
@@ -55,7 +56,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        return _respond(
+        return error_page(
             "csrf_failed",
             _("The form has expired"),
             _("For your security the form could not be sent. Reload the page and try again."),
@@ -64,7 +65,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def rate_limited(_error):
-        return _respond(
+        return error_page(
             "rate_limited",
             _("Too many attempts"),
             _("You have tried that too many times. Wait a minute and try again."),
@@ -79,7 +80,7 @@ def init_app(app: Flask) -> None:
         log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
         # Render as anonymous: loading the user would need the database that just failed.
         g._login_user = Anonymous()
-        response = _respond(
+        response = error_page(
             "technical_error",
             _("Technical error"),
             _("We could not reach our database. Nothing was changed. Try again in a moment."),
@@ -92,7 +93,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def internal_error(_error):
         _rollback()
-        return _respond(
+        return error_page(
             "internal_error",
             _("Technical error"),
             _("Something went wrong on our side. Nothing was changed. Try again later."),
@@ -110,7 +111,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):
-        return _respond(
+        return error_page(
             "invalid" if error.code == 400 else "error",
             error.name,
             error.description or error.name,
