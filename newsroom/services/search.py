@@ -7,7 +7,6 @@ part. The query is reduced to plain words before it reaches a database: no quote
 or other syntax of the user's is passed through.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -175,43 +174,51 @@ def _postgres_matches(terms: list[str], full: bool) -> _Matches:
     )
 
 
-# Highlighting: the public text with the words that matched marked, escaped piece by piece.
+# Highlighting: the public text with the words that matched marked; the text between the
+# marks is escaped as a whole.
 
-_TOKEN = re.compile(r"([^\W_]+)")
+
+def _wanted(terms: list[str]) -> frozenset[str]:
+    return frozenset(form for term in terms for form in forms_of(term))
+
+
+def _is_match(word: str, wanted: frozenset[str], config: str) -> bool:
+    word = word.lower()
+    return word in wanted or stem(config, word) in wanted
+
+
+def _marked(value: str, wanted: frozenset[str], config: str) -> Markup:
+    out, last = [], 0
+    for match in WORD.finditer(value):
+        if _is_match(match[0], wanted, config):
+            out.append(escape(value[last : match.start()]))
+            out.append(Markup("<mark>%s</mark>") % match[0])
+            last = match.end()
+    out.append(escape(value[last:]))
+    return Markup("").join(out)
 
 
 def highlight(value: str, terms: list[str], language: str) -> Markup:
     """`value` escaped, with every word the terms found wrapped in <mark>."""
-    wanted = {form for term in terms for form in forms_of(term)}
-    config = configuration(language)
-    out = []
-    for i, piece in enumerate(_TOKEN.split(value)):
-        if i % 2 and (piece.lower() in wanted or stem(config, piece.lower()) in wanted):
-            out.append(Markup("<mark>%s</mark>") % piece)
-        else:
-            out.append(escape(piece))
-    return Markup("").join(out)
+    return _marked(value, _wanted(terms), configuration(language))
+
+
+def _clip(value: str, wanted: frozenset[str], config: str, size: int) -> str:
+    """A stretch of about `size` characters around the first matching word."""
+    if len(value) <= size:
+        return value
+    first = next((m.start() for m in WORD.finditer(value) if _is_match(m[0], wanted, config)), 0)
+    start = max(0, first - size // 3)
+    start = value.rfind(" ", 0, start) + 1 if start else 0
+    end = value.find(" ", start + size)
+    clipped = value[start : end if end != -1 else len(value)]
+    return ("… " if start else "") + clipped + (" …" if end != -1 else "")
 
 
 def excerpt(value: str, terms: list[str], language: str, size: int = EXCERPT_CHARS) -> Markup:
     """A stretch of `value` around its first matching word, highlighted."""
-    if len(value) > size:
-        wanted = {form for term in terms for form in forms_of(term)}
-        config = configuration(language)
-        first = next(
-            (
-                m.start()
-                for m in _TOKEN.finditer(value)
-                if m[1].lower() in wanted or stem(config, m[1].lower()) in wanted
-            ),
-            0,
-        )
-        start = max(0, first - size // 3)
-        start = value.rfind(" ", 0, start) + 1 if start else 0
-        end = value.find(" ", start + size)
-        clipped = value[start : end if end != -1 else len(value)]
-        value = ("… " if start else "") + clipped + (" …" if end != -1 else "")
-    return highlight(value, terms, language)
+    wanted, config = _wanted(terms), configuration(language)
+    return _marked(_clip(value, wanted, config, size), wanted, config)
 
 
 @dataclass(frozen=True)
@@ -223,9 +230,10 @@ class Highlighted:
 
 def highlighted(article: Article, terms: list[str]) -> Highlighted:
     """The public text of a result with the matching words marked."""
-    language = article.language
+    wanted, config = _wanted(terms), configuration(article.language)
+    teaser = _clip(plain_text(article.teaser_html), wanted, config, EXCERPT_CHARS)
     return Highlighted(
-        highlight(article.headline, terms, language),
-        highlight(article.lead, terms, language),
-        excerpt(plain_text(article.teaser_html), terms, language),
+        _marked(article.headline, wanted, config),
+        _marked(article.lead, wanted, config),
+        _marked(teaser, wanted, config),
     )
