@@ -22,6 +22,7 @@ class Config:
     GIFT_LINK_DAYS = 30
     ARTICLES_PER_PAGE = 20
     READING_LIST_PER_PAGE = 20
+    SEARCH_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
     ARTICLE_CACHE_SECONDS = 10  # how long an editor's change may take to reach readers
 
