@@ -17,6 +17,7 @@ class Config:
 
     SITE_NAME = "Newsroom"
     SITE_URL = "http://127.0.0.1:5000"
+    CONTACT_EMAIL = "contact@newsroom.example"
     TIMEZONE = "Europe/Copenhagen"
     GIFTS_PER_MONTH = 5
     GIFT_LINK_DAYS = 30
