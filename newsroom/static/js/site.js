@@ -156,13 +156,30 @@
     form.closest("[data-reading-list-item]")?.classList.toggle("is-removed", !saved);
   }
 
+  // The Digital+ offer next to the button, read out by the status region.
+  function showUpsell(form, message) {
+    const status = form.querySelector("[data-reading-list-status]");
+    if (!status) return;
+    const parts = [document.createTextNode(message + " ")];
+    for (const kind of ["upsell", "login"]) {
+      const href = form.dataset[`${kind}Href`];
+      if (!href) continue;
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = form.dataset[`${kind}Label`];
+      parts.push(link, document.createTextNode(" "));
+    }
+    status.replaceChildren(...parts);
+  }
+
   async function toggle(form) {
     const status = form.querySelector("[data-reading-list-status]");
     const button = form.querySelector("[data-reading-list-button]");
     const say = (text) => { if (status) status.textContent = text || ""; };
     say("");
     form.setAttribute("aria-busy", "true");
-    if (button) button.disabled = true;
+    // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+    if (button) button.setAttribute("aria-disabled", "true");
     let result;
     try {
       result = await postJSON(form.action);
@@ -171,13 +188,13 @@
       return;
     } finally {
       form.removeAttribute("aria-busy");
-      if (button) button.disabled = false;
+      if (button) button.removeAttribute("aria-disabled");
     }
     const { status: code, data } = result;
     if ((code === 200 || code === 201) && data && typeof data.saved === "boolean") {
       showSaved(form, data.saved);
     } else if (code === 401 || code === 403) {
-      form.submit();  // the page answer carries the Digital+ offer and the way to log in
+      showUpsell(form, (data && data.message) || "");  // in place; focus stays on the button
     } else {
       say((data && data.message) || form.dataset.errorMessage);
     }
