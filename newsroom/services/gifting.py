@@ -66,6 +66,18 @@ def allowance(session: Session, giver_id: int, now: datetime, policy: Policy) ->
     )
 
 
+def this_months_gift(
+    session: Session, giver_id: int, article_id: int, now: datetime, policy: Policy
+) -> Gift | None:
+    """The gift of `article_id` the giver made this month, which giving again returns."""
+    month = clock.month_key(now, policy.tz)
+    return session.scalar(
+        select(Gift).where(
+            Gift.giver_id == giver_id, Gift.article_id == article_id, Gift.month == month
+        )
+    )
+
+
 def token_for(gift: Gift, policy: Policy) -> str:
     return tokens.sign_gift(gift.public_id, gift.created_at, policy.keys)
 

@@ -30,7 +30,8 @@ from newsroom.services import (
     recommendations,
 )
 from newsroom.services.articles import ArticleRecord
-from newsroom.services.paywall import Access, GiftState
+from newsroom.services.paywall import Access, GiftState, Grant
+from newsroom.web import gift_dialog
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
@@ -204,16 +205,17 @@ def article_json(article: ArticleRecord, access: Access) -> dict:
 
 def render_article(article: ArticleRecord, access: Access, opened, saved: bool) -> str:
     url = site_url(url_for("articles.show", slug=article.slug))
-    allowance = None
-    if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
-        allowance = gifting.allowance(db.session, current_user.id, request_now(), gift_policy())
+    dialog = None
+    # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
+    if access.grant is not Grant.GIFT and (article.locked or current_user.has_digital_plus):
+        dialog = gift_dialog.dialog_for(article)
     return render_template(
         "articles/show.html",
         article=article,
         access=access,
         opened=opened,
         canonical_url=url,
-        allowance=allowance,
+        dialog=dialog,
         share=share_links(url, article.headline),
         json_ld=json_ld(article, url),
         locked_part_class=LOCKED_PART_CLASS,

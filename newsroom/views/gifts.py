@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,6 +25,14 @@ from newsroom.services import articles, gifting
 from newsroom.services.errors import AllowanceUsed, DigitalPlusRequired, NotFound
 from newsroom.views.articles import page_number
 from newsroom.web.errors import RETRY_AFTER_SECONDS
+from newsroom.web.gift_dialog import (
+    Dialog,
+    allowance_json,
+    allowance_used_message,
+    dialog_for,
+    link_works_until,
+    renewal_message,
+)
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
@@ -38,15 +45,6 @@ def _limit_key() -> str:
     return f"gift-create:{current_user.get_id() or request.remote_addr}"
 
 
-def allowance_json(allowance: gifting.Allowance) -> dict:
-    return {
-        "used": allowance.used,
-        "limit": allowance.limit,
-        "remaining": allowance.remaining,
-        "renews_on": allowance.renews_on.isoformat(),
-    }
-
-
 def _answer(
     status: int, state: str, article, message: str, json_extra: dict | None = None, **context
 ) -> Response:
@@ -55,10 +53,24 @@ def _answer(
         if status >= 400:
             return error_response(state, message, status, **(json_extra or {}))
         return make_response(jsonify(json_extra or {}), status)
-    html = render_template(
-        "gifts/result.html", state=state, article=article, message=message, **context
-    )
-    return make_response(html, status)
+    return _page(article, Dialog(state, message=message, **context), status)
+
+
+def _page(article, dialog: Dialog, status: int = 200) -> Response:
+    html = render_template("gifts/result.html", article=article, dialog=dialog)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "same-origin"  # the page may hold a gift link
+    return response
+
+
+@bp.get("/articles/<slug>/gift")
+def page(slug: str):
+    """The dialog as a page, for readers without JavaScript and after a form post."""
+    article = articles.find_visible(db.session, slug, request_now())
+    if article is None:
+        abort(404)
+    return _page(article, dialog_for(article))
 
 
 @bp.post("/articles/<slug>/gift")
@@ -95,15 +107,10 @@ def create(slug: str):
     except AllowanceUsed as exc:
         db.session.rollback()
         quota = gifting.Allowance(exc.used, exc.limit, exc.renews_on)
-        message = _(
-            "You cannot give more articles. Next calendar month you can give access to "
-            "%(n)d new articles (from %(date)s).",
-            n=exc.limit,
-            date=format_date(exc.renews_on, "long"),
-        )
-        return _answer(
-            409, "allowance_used", article, message, allowance_json(quota), allowance=quota
-        )
+        if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
+            return redirect(url_for("gifts.page", slug=article.slug), 303)
+        extra = {**allowance_json(quota), "renewal_text": renewal_message(quota)}
+        return _answer(409, "allowance_used", article, allowance_used_message(quota), extra)
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("gift failed; nothing was charged")
@@ -119,6 +126,10 @@ def create(slug: str):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
+    if not wants_json():
+        if result.created:
+            flash(_("Your gift link is ready."), "success")
+        return redirect(url_for("gifts.page", slug=article.slug), 303)
     if result.gift is None:
         url = site_url(url_for("articles.show", slug=article.slug))
     else:
@@ -128,17 +139,8 @@ def create(slug: str):
     body.update(created=result.created, free=result.gift is None, share=[asdict(s) for s in share])
     if result.gift is not None:
         body["expires_at"] = result.gift.expires_at.isoformat()
-    return _answer(
-        201 if result.created else 200,
-        "free" if result.gift is None else "given",
-        article,
-        "",
-        body,
-        allowance=result.allowance,
-        url=url,
-        gift=result.gift,
-        share=share,
-    )
+        body["expires_text"] = link_works_until(result.gift)
+    return make_response(jsonify(body), 201 if result.created else 200)
 
 
 @bp.get("/gifts")
