@@ -78,6 +78,7 @@ class ArticleSource:
     locked: bool
     image: str | None
     published: bool
+    giftable: bool
     body: str
 
 
@@ -167,6 +168,9 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     published = data.get("published", True)
     if not isinstance(published, bool):
         problems.append(("published", "must be true or false"))
+    giftable = data.get("giftable", True)
+    if not isinstance(giftable, bool):
+        problems.append(("giftable", "must be true or false"))
     if not body.strip():
         problems.append(("body", "empty: write the article below the front matter"))
     if problems:
@@ -184,6 +188,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
         locked=bool(locked),
         image=image,
         published=published,
+        giftable=giftable,
         body=body,
     )
 
@@ -211,6 +216,7 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.published_at = source.published_at
     article.locked = source.locked
     article.is_published = source.published
+    article.giftable = source.giftable  # false stops new gifts; links given keep working
     article.image = source.image
     article.teaser_html = rendered.teaser_html
     article.rest_html = rendered.rest_html

@@ -11,7 +11,9 @@ from flask_login import current_user
 
 from newsroom.extensions import db
 from newsroom.models import Gift
+from newsroom.models.gift import NOTE_MAX_LENGTH
 from newsroom.services import gifting
+from newsroom.services.errors import InvalidNote
 from newsroom.web.helpers import request_now, site_url
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import ShareLink, share_links
@@ -33,6 +35,19 @@ def renewal_message(allowance: gifting.Allowance) -> str:
         n=allowance.limit,
         date=format_date(allowance.renews_on, "long"),
     )
+
+
+def not_giftable_message() -> str:
+    return _(
+        "The editors have chosen not to let this article be given. "
+        "Links given earlier keep working."
+    )
+
+
+def note_problem(error: InvalidNote) -> str:
+    if str(error) == "too_long":
+        return _("The note can be at most %(n)d characters.", n=NOTE_MAX_LENGTH)
+    return _("The note can hold only ordinary text: no control or direction characters.")
 
 
 def allowance_used_message(allowance: gifting.Allowance) -> str:
@@ -68,6 +83,8 @@ class Dialog:
     share: list[ShareLink] = field(default_factory=list)
     message: str | None = None
     expires_text: str | None = None
+    note: str = ""  # what the giver typed, kept when the form comes back with a problem
+    note_error: str | None = None
 
 
 def dialog_for(article) -> Dialog:
@@ -80,6 +97,8 @@ def dialog_for(article) -> Dialog:
         return Dialog("login_required")
     if not current_user.has_digital_plus:
         return Dialog("digital_plus_required")
+    if not article.giftable:
+        return Dialog("not_giftable", message=not_giftable_message())
     now, policy = request_now(), gift_policy()
     allowance = gifting.allowance(db.session, current_user.id, now, policy)
     gift = gifting.this_months_gift(db.session, current_user.id, article.id, now, policy)

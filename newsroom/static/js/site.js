@@ -85,6 +85,12 @@
     if (social) social.replaceChildren(shareList(links.filter((l) => l.channel !== "email")));
     const expires = section.querySelector("[data-gift-expires]");
     if (expires) expires.textContent = data.expires_text || "";
+    const note = section.querySelector("[data-gift-sent-note]");
+    if (note) {
+      note.hidden = !data.note;
+      const text = note.querySelector("[data-gift-sent-note-text]");
+      if (text) text.textContent = data.note || "";  // text, never markup
+    }
   }
 
   async function createGift(dialog, form) {
@@ -102,6 +108,9 @@
     }
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.url) {
+      const problem = dialog.querySelector("[data-gift-note-error]");
+      if (problem) problem.hidden = true;
+      dialog.querySelector("[data-gift-note]")?.removeAttribute("aria-invalid");
       const state = data.free ? "free" : "given";
       if (!data.free) fillAllowance(dialog, data);
       fillLink(dialog.querySelector(`[data-state="${state}"]`), data);
@@ -110,6 +119,17 @@
       return;
     }
     const code = data && data.error;
+    if (code === "invalid_note") {
+      const note = dialog.querySelector("[data-gift-note]");
+      const problem = dialog.querySelector("[data-gift-note-error]");
+      if (problem) { problem.textContent = data.message || ""; problem.hidden = false; }
+      if (note) {
+        note.setAttribute("aria-invalid", "true");
+        note.setAttribute("aria-describedby", "gift-note-hint gift-note-error");
+        note.focus();
+      }
+      return;
+    }
     if (code === "allowance_used") {
       const message = dialog.querySelector('[data-state="allowance_used"] [data-gift-message]');
       if (message) message.textContent = data.renewal_text || data.message || "";
