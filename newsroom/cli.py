@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from newsroom.extensions import db
 from newsroom.models import Article
-from newsroom.services import clock, demo, gifting, importing, jobs, subscriptions
+from newsroom.services import clock, demo, gifting, importing, jobs, search_index, subscriptions
 from newsroom.services.errors import NotFound
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
@@ -39,6 +39,14 @@ def import_command(paths: tuple[Path, ...]) -> None:
     )
     if report.problems:
         sys.exit(1)
+
+
+@newsroom_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the articles (importing keeps it current)."""
+    written = search_index.reindex_all(db.session)
+    db.session.commit()
+    click.echo(f"{written} article(s) indexed")
 
 
 @newsroom_cli.command("jobs")

@@ -8,7 +8,7 @@ revision adds that plan as a row whose number is left empty: it keeps following
 GIFTS_PER_MONTH (default 5), and nothing a subscriber could give changes.
 
 Revision ID: d38b9e0e56f8
-Revises: 5e15a4e452e1
+Revises: 7c41d2a9e0b3
 Create Date: 2026-12-02 07:54:56.450668
 """
 
@@ -19,7 +19,7 @@ import newsroom.models.base
 
 
 revision = 'd38b9e0e56f8'
-down_revision = '5e15a4e452e1'
+down_revision = '7c41d2a9e0b3'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from newsroom.models.job import Job
 from newsroom.models.plan import Plan
 from newsroom.models.reading import ArticleRead, DailyArticleViews
 from newsroom.models.reading_list import ReadingListItem
+from newsroom.models.search import is_search_table
 from newsroom.models.subscription import Subscription
 from newsroom.models.user import User
 
@@ -24,4 +25,5 @@ __all__ = [
     "ReadingListItem",
     "Subscription",
     "User",
+    "is_search_table",
 ]

@@ -13,6 +13,8 @@ from newsroom.models import Article, Author
 from newsroom.models.article import KINDS
 from newsroom.services import clock
 from newsroom.services.rendering import render_body
+from newsroom.services.search_index import index_article
+from newsroom.slugs import slugify
 
 REQUIRED = (
     "slug",
@@ -29,6 +31,7 @@ REQUIRED = (
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 MAX_FILE_BYTES = 1_000_000
+MAX_BIO_CHARS = 1_000
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -80,6 +83,7 @@ class ArticleSource:
     published: bool
     giftable: bool
     body: str
+    author_bio: str | None = None  # None: keep the bio the author has
 
 
 class InvalidSource(Exception):
@@ -171,6 +175,14 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     giftable = data.get("giftable", True)
     if not isinstance(giftable, bool):
         problems.append(("giftable", "must be true or false"))
+    author_bio = data.get("author_bio")
+    if author_bio is not None:
+        if not isinstance(author_bio, str):
+            problems.append(("author_bio", "must be text"))
+        elif len(author_bio.strip()) > MAX_BIO_CHARS:
+            problems.append(("author_bio", f"longer than {MAX_BIO_CHARS} characters"))
+        else:
+            author_bio = author_bio.strip()
     if not body.strip():
         problems.append(("body", "empty: write the article below the front matter"))
     if problems:
@@ -190,17 +202,36 @@ def parse_source(text: str, tz: str) -> ArticleSource:
         published=published,
         giftable=giftable,
         body=body,
+        author_bio=author_bio,
     )
+
+
+def free_author_slug(session: Session, name: str) -> str:
+    """The name's slug, or with -2, -3 ... when another author already has it."""
+    base = slugify(name)
+    taken = set(
+        session.scalars(
+            select(Author.slug).where((Author.slug == base) | Author.slug.like(f"{base}-%"))
+        )
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def upsert_article(session: Session, source: ArticleSource) -> bool:
     """Create or update by slug. Returns True when the article is new."""
     author = session.scalar(select(Author).where(Author.name == source.author))
     if author is None:
-        author = Author(name=source.author, title=source.author_title)
+        slug = free_author_slug(session, source.author)
+        author = Author(name=source.author, slug=slug, title=source.author_title)
         session.add(author)
     else:
         author.title = source.author_title
+    if source.author_bio is not None:
+        author.bio = source.author_bio
     rendered = render_body(source.body)
     article = session.scalar(select(Article).where(Article.slug == source.slug))
     created = article is None
@@ -222,6 +253,7 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.rest_html = rendered.rest_html
     article.word_count = rendered.word_count
     session.flush()
+    index_article(session, article)
     return created
 
 

@@ -8,12 +8,14 @@ from newsroom.extensions import db
 from newsroom.forms import PasswordForm, weak_password_message
 from newsroom.services import accounts, subscriptions
 from newsroom.web.helpers import request_now, setting
+from newsroom.web.limits import count_failure, credential_check
 
 bp = Blueprint("account", __name__)
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@credential_check("password-change", account=lambda: str(current_user.id))
 def show():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -27,6 +29,7 @@ def show():
                 min_length=setting("PASSWORD_MIN_LENGTH"),
             )
         except accounts.WrongPassword:
+            count_failure()
             form.current_password.errors.append(_("That is not your current password."))
         except accounts.WeakPassword:
             form.new_password.errors.append(weak_password_message())

@@ -285,7 +285,25 @@ def with_article_headers(response: Response, access: Access, gift_link: bool) ->
 @bp.get("/feed.xml")
 def feed():
     items = articles.latest_for_feed(db.session, request_now())
-    xml = render_template("articles/feed.xml", items=items, now=request_now())
+    return atom_feed(
+        items,
+        title=setting("SITE_NAME"),
+        self_url=site_url(url_for("articles.feed")),
+        page_url=site_url(url_for("articles.front")),
+    )
+
+
+def atom_feed(items: list[Article], title: str, self_url: str, page_url: str) -> Response:
+    """Public text only (headline, lead, byline), the same for everyone: shared caches may
+    keep it, so it reads and sets no cookie."""
+    xml = render_template(
+        "articles/feed.xml",
+        items=items,
+        now=request_now(),
+        title=title,
+        self_url=self_url,
+        page_url=page_url,
+    )
     response = make_response(xml)
     response.mimetype = "application/atom+xml"
     response.headers["Cache-Control"] = "public, max-age=300"
