@@ -52,6 +52,8 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
+    GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
+    GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
     # Every other password or token check (web/limits.py: credential_check).
     CREDENTIAL_LIMIT_PER_ACCOUNT = "10 per minute"

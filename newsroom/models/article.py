@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from newsroom.models.author import Author
@@ -40,6 +40,7 @@ class Article(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=True)
+    giftable: Mapped[bool] = mapped_column(default=True, server_default=true())
     image: Mapped[str | None] = mapped_column(String(500))
     teaser_html: Mapped[str] = mapped_column(Text)
     rest_html: Mapped[str] = mapped_column(Text, default="")

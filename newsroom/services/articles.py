@@ -68,6 +68,7 @@ class ArticleRecord:
     updated_at: datetime
     locked: bool
     is_published: bool
+    giftable: bool
     image: str | None
     teaser_html: str
     rest_html: str

@@ -81,6 +81,7 @@ class ArticleSource:
     locked: bool
     image: str | None
     published: bool
+    giftable: bool
     body: str
     author_bio: str | None = None  # None: keep the bio the author has
 
@@ -171,6 +172,9 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     published = data.get("published", True)
     if not isinstance(published, bool):
         problems.append(("published", "must be true or false"))
+    giftable = data.get("giftable", True)
+    if not isinstance(giftable, bool):
+        problems.append(("giftable", "must be true or false"))
     author_bio = data.get("author_bio")
     if author_bio is not None:
         if not isinstance(author_bio, str):
@@ -196,6 +200,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
         locked=bool(locked),
         image=image,
         published=published,
+        giftable=giftable,
         body=body,
         author_bio=author_bio,
     )
@@ -242,6 +247,7 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.published_at = source.published_at
     article.locked = source.locked
     article.is_published = source.published
+    article.giftable = source.giftable  # false stops new gifts; links given keep working
     article.image = source.image
     article.teaser_html = rendered.teaser_html
     article.rest_html = rendered.rest_html
