@@ -91,8 +91,10 @@ def test_hidden_controls_stay_hidden_without_javascript(
     page = reader_page(page_factory, lang, width, js=False)
     log_in(page, user.email, PASSWORD)
     page.goto(f"/articles/{article.slug}")
-    page.locator("[data-gift-open]").click()
-    page.wait_for_selector("[data-gift-url]")
+    page.locator("[data-gift-open]").click()  # without JavaScript: the gift page (GET)
+    page.wait_for_url(lambda url: f"/articles/{article.slug}/gift" in url)
+    page.locator("[data-state=intro] [data-gift-create]").click()
+    page.wait_for_selector("[data-state=given] [data-gift-url]")
     assert page.locator("[data-gift-copy]").count() >= 1
     assert not page.locator("[data-gift-copy]").first.is_visible()  # dead without JS
     hidden = page.locator("[hidden]")
