@@ -2,13 +2,14 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from newsroom.extensions import db, limiter
-from newsroom.forms import LoginForm, RegisterForm, weak_password_message
+from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
 from newsroom.services import accounts
 from newsroom.web.helpers import safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
+from newsroom.web.session import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -45,7 +46,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             db.session.commit()
-            login_user(user, remember=True)
+            start_session(user)
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -76,12 +77,14 @@ def register():
             form.email.errors.append(
                 _("An account with this e-mail already exists. Log in instead.")
             )
+        except accounts.InvalidName:
+            form.name.errors.append(invalid_name_message())
         except accounts.WeakPassword:
             form.password.errors.append(weak_password_message())
         else:
             g.sign_up_tried = True
             db.session.commit()
-            login_user(user, remember=True)
+            start_session(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.first_name), "success")
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
