@@ -24,6 +24,7 @@ class Config:
     GIFT_LINK_DAYS = 30
     ARTICLES_PER_PAGE = 20
     READING_LIST_PER_PAGE = 20
+    SEARCH_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
     ARTICLE_CACHE_SECONDS = 10  # how long an editor's change may take to reach readers
 
@@ -52,6 +53,8 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
+    GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
+    GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
     # Every other password or token check (web/limits.py: credential_check).
     CREDENTIAL_LIMIT_PER_ACCOUNT = "10 per minute"

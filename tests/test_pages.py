@@ -131,10 +131,10 @@ def test_article_page_shows_section_headline_lead_and_byline(client, make_articl
     )
     page = text_of(client.get(f"/articles/{article.slug}"))
     for part in (
-        '<span class="section-name">Debat</span>',
+        '<a class="section-name" href="/sections/debat">Debat</a>',
         '<h1 class="article__headline">Vandet bliver landbrugets næste regnskab</h1>',
         '<p class="article__lead">Landmænd skal snart måle vand – ikke kun kvælstof.</p>',
-        '<span class="byline__name">Mette Skov</span>',
+        '<a class="byline__name" href="/authors/mette-skov">Mette Skov</a>',
         '<span class="byline__title">international business adviser</span>',
     ):
         assert part in page

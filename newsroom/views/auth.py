@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, logout_user
 
 from newsroom.extensions import db, limiter
 from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
-from newsroom.services import accounts
-from newsroom.web.helpers import safe_next, setting
+from newsroom.services import accounts, gift_outcomes, gifting
+from newsroom.web import browsers
+from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
 from newsroom.web.session import start_session
 
@@ -45,6 +46,8 @@ def login():
             count_failure()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            if browser := browsers.known_browser():  # gifts opened here now belong to them
+                gifting.claim_browser(db.session, user.id, browser)
             db.session.commit()
             start_session(user)
             return _go_next(form.next.data)
@@ -82,6 +85,8 @@ def register():
         except accounts.WeakPassword:
             form.password.errors.append(weak_password_message())
         else:
+            browser = browsers.known_browser()  # a gift opened here led to this account
+            gift_outcomes.record_signup(db.session, user.id, browser, request_now())
             g.sign_up_tried = True
             db.session.commit()
             start_session(user)
