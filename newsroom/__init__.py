@@ -10,6 +10,7 @@ from newsroom.cli import newsroom_cli
 from newsroom.config import Config, check_production_config, environment_overrides
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, migrate
 from newsroom.views import BLUEPRINTS
+from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # limits count each client and HTTPS is seen as HTTPS; without it they are ignored.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_extensions(app)
+    converters.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)

@@ -80,6 +80,13 @@ class ActionForm(Form):
     next = HiddenField()
 
 
+def invalid_name_message() -> str:
+    return _(
+        "Write your name in visible letters, without control or formatting characters "
+        "(such as text-direction or zero-width marks)."
+    )
+
+
 def weak_password_message() -> str:
     return _(
         "Choose a password of at least %(n)d characters, not only lower-case letters.",

@@ -171,6 +171,8 @@ def give(
     used = _used(session, giver.id, month)
     limit = _limit(session, giver.id, now, policy.per_month)
     if existing is not None:
+        if existing.is_revoked or existing.is_expired(now):
+            _renew(session, existing, now, policy)
         if note is not None and note != existing.note:
             existing.note = note
             session.flush()
@@ -190,6 +192,16 @@ def give(
     session.add(gift)
     session.flush()
     return GiftResult(Allowance(used + 1, limit, renews_on), gift, True, token_for(gift, policy))
+
+
+def _renew(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
+    """Give a revoked or expired gift again in its own month: the same slot (nothing more is
+    charged) under a new public id, so the new link opens and the old one stays dead."""
+    gift.public_id = secrets.token_hex(16)
+    gift.created_at = now
+    gift.expires_at = now + timedelta(days=policy.link_days)
+    gift.revoked_at = None
+    session.flush()
 
 
 @dataclass(frozen=True)

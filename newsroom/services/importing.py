@@ -31,13 +31,33 @@ REQUIRED = (
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
 MAX_BIO_CHARS = 1_000
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+DATE_PROBLEM = "not an ISO 8601 date and time between the years 1900 and 2999"
 
 
 class FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so an impossible date is reported by its field
-    (PyYAML would raise a bare ValueError while loading) and parsed by one rule."""
+    (PyYAML would raise a bare ValueError while loading) and parsed by one rule. It refuses
+    aliases, which let a few hundred bytes stand for gigabytes once the values are used, and
+    nesting deeper than MAX_DEPTH, which would exhaust the recursion of PyYAML's composer."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                message = f"nested deeper than {MAX_DEPTH} levels"
+                raise yaml.composer.ComposerError(None, None, message, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 FrontMatterLoader.yaml_implicit_resolvers = {
@@ -48,6 +68,14 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 def load_yaml(text: str):
     return yaml.load(text, Loader=FrontMatterLoader)
+
+
+def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
+    """ "not valid YAML (line N): what" for a loader error, without PyYAML's excerpt."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + first_line})" if mark is not None else ""
+    problem = getattr(exc, "problem", None)
+    return f"not valid YAML{where}" + (f": {problem}" if problem else "")
 
 
 @dataclass(frozen=True)
@@ -130,9 +158,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     try:
         data = load_yaml(header)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise InvalidSource([("front matter", f"not valid YAML{where}")]) from None
+        raise InvalidSource([("front matter", yaml_problem(exc, first_line=2))]) from None
     if not isinstance(data, dict):
         raise InvalidSource([("front matter", "must be a mapping of field: value")])
 
@@ -158,7 +184,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     if "published_at" in data:
         parsed = clock.parse_instant(data["published_at"], tz)
         if parsed is None:
-            problems.append(("published_at", "not an ISO 8601 date and time"))
+            problems.append(("published_at", DATE_PROBLEM))
         else:
             published_at = parsed
     locked = data.get("locked")

@@ -5,9 +5,9 @@ from datetime import timedelta
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from newsroom import database
 from newsroom.extensions import db
 from newsroom.web.helpers import safe_next
 
@@ -104,10 +104,15 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The database answers, so this instance can take traffic."""
+    """The database answers and has the schema, so this instance can take traffic. A missing
+    SQLite file is reported, never created."""
+    if database.missing_sqlite_file(db.engine):
+        return {"status": "unavailable", "database": "missing"}, 503
     try:
-        db.session.execute(text("SELECT 1"))
+        missing = database.missing_tables(db.session, db.metadata)
     except DBAPIError:
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
+    if missing:
+        return {"status": "unavailable", "database": "no schema"}, 503
     return {"status": "ok", "database": "ok"}

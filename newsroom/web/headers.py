@@ -1,7 +1,6 @@
 """Security and caching headers on every response."""
 
 from flask import Flask, Response
-from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -18,19 +17,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class NoCookieOnSharedResponses(SecureCookieSessionInterface):
-    """A response that shared caches may keep (`Cache-Control: public`: feeds, sitemap)
-    never sets a cookie, or a cache would hand one reader's session to the next."""
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        if response.cache_control.public:
-            return
-        super().save_session(app, session, response)
-
-
 def init_app(app: Flask) -> None:
     production = app.config["ENV"] == "production"
-    app.session_interface = NoCookieOnSharedResponses()
 
     @app.after_request
     def set_headers(response: Response) -> Response:
