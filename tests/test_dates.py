@@ -62,7 +62,8 @@ def test_dates_on_article_and_cards(client, make_article, accept, expected):
     article = make_article(published_at=MOMENT)
     for path in ("/", f"/articles/{article.slug}"):
         html = client.get(path, headers={"Accept-Language": accept}).text
-        assert f'<time datetime="{MOMENT.isoformat()}">{expected}</time>' in html
+        lang = accept[:2]
+        assert f'<time datetime="{MOMENT.isoformat()}" lang="{lang}">{expected}</time>' in html
         assert not SECONDS.search(shown(html))
 
 

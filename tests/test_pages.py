@@ -144,7 +144,7 @@ def test_article_page_shows_the_publication_date(client, make_article):
     published = datetime(2026, 3, 4, 11, 30, tzinfo=UTC)
     article = make_article(published_at=published)
     page = text_of(client.get(f"/articles/{article.slug}"))
-    assert f'<time datetime="{published.isoformat()}">4 Mar 2026, 12:30</time>' in page
+    assert f'<time datetime="{published.isoformat()}" lang="en">4 Mar 2026, 12:30</time>' in page
 
 
 @pytest.mark.parametrize("language", ["da", "sv", "en"])

@@ -5,8 +5,15 @@ from functools import lru_cache
 
 from babel import dates
 from babel.support import NullTranslations
-from flask import Flask, g, has_request_context, request
-from flask_babel import format_datetime, get_locale, get_timezone, get_translations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import (
+    force_locale,
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+    lazy_gettext,
+)
 
 
 def translations() -> NullTranslations:
@@ -78,6 +85,40 @@ def local_date(value: date | datetime | None, width: str = "medium") -> str:
     return dates.format_date(value, width, locale=format_locale())
 
 
+# Kind labels are interface text; the section is the article's own data.
+KIND_LABELS = {
+    "commentary": lazy_gettext("Commentary"),
+    "analysis": lazy_gettext("Analysis"),
+    "editorial": lazy_gettext("Editorial"),
+}
+
+
+def interface_lang() -> str:
+    """The interface language as a lang attribute ("da", "en"): interface text inside an
+    article written in another language carries it, so screen readers pronounce it right."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _kind_names(kind: str) -> frozenset[str]:
+    names = set()
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            names.add(str(KIND_LABELS[kind]).casefold())
+    return frozenset(names)
+
+
+def kind_label(kind: str | None, section: str | None) -> str | None:
+    """The article kind's label in the interface language, or None for a kind without one
+    (news) and when the section already names that kind in any interface language (a section
+    "Analyse" on an analysis is not followed by "Analysis")."""
+    label = KIND_LABELS.get(kind or "")
+    if label is None:
+        return None
+    if (section or "").strip().casefold() in _kind_names(kind):
+        return None
+    return str(label)
+
+
 def init_app(app: Flask) -> None:
     """Replace what Flask-Babel installed, which resolves the locale for every call."""
     app.jinja_env.install_gettext_callables(
@@ -90,5 +131,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetimeformat"] = datetimeformat
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.globals["interface_lang"] = interface_lang
+    app.jinja_env.globals["kind_label"] = kind_label
     # Flask-Babel's date filter, in the same British/American-aware locale.
     app.jinja_env.filters["dateformat"] = local_date
