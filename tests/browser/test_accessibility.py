@@ -1,0 +1,163 @@
+"""axe-core over the site's pages and every gift dialog state, in English and Danish, at desktop
+and phone width: no critical or serious violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import log_in
+from tests.browser.test_gift_dialog import DESKTOP, DIALOG, MOBILE, give_now
+from tests.conftest import PASSWORD
+from tests.gift_helpers import BROWSER, local_path
+
+AXE = Axe()
+LOCALES = {"en": "en-GB", "da": "da-DK"}
+WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(MOBILE, id="mobile")]
+
+
+def serious(page) -> list[tuple]:
+    violations = AXE.run(page).response["violations"]
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("critical", "serious")
+    ]
+
+
+def reader(page_factory, lang, viewport, **options):
+    return page_factory(locale=LOCALES[lang], viewport=viewport, user_agent=BROWSER, **options)
+
+
+def check(page, found: dict, name: str) -> None:
+    page.wait_for_load_state()
+    problems = serious(page)
+    if problems:
+        found[name] = problems
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_pages_have_no_serious_violation(page_factory, make_user, make_article, lang, viewport):
+    locked = make_article(language="sv", kind="analysis", section="Analyse")
+    free = make_article(locked=False)
+    found: dict = {}
+
+    anonymous = reader(page_factory, lang, viewport)
+    for path in (
+        "/",
+        f"/articles/{locked.slug}",
+        f"/articles/{free.slug}",
+        "/login",
+        "/register",
+        "/contact",
+        "/privacy",
+        "/terms",
+        "/digital-plus",
+        f"/reading-list/offer?next=/articles/{locked.slug}",
+        "/search?q=lead",
+        f"/sections/{locked.section_slug}",
+    ):
+        anonymous.goto(path)
+        check(anonymous, found, path)
+    anonymous.goto(f"/articles/{locked.slug}")
+    anonymous.goto(anonymous.locator("a.byline__name").first.get_attribute("href"))
+    check(anonymous, found, "author page")
+    anonymous.goto("/register")
+    anonymous.fill("input[name=email]", "not-an-address")
+    anonymous.fill("input[name=password]", "short")
+    anonymous.click("main form button[type=submit]")
+    anonymous.wait_for_selector("input[name=email][aria-invalid=true]")
+    check(anonymous, found, "register with errors")
+
+    subscriber = make_user(digital_plus=True)
+    member = reader(page_factory, lang, viewport)
+    log_in(member, subscriber.email, PASSWORD)
+    member.goto(f"/articles/{locked.slug}/gift")
+    member.locator("[data-state=intro] [data-gift-create]").click()
+    member.locator("[data-state=given] [data-gift-url]").wait_for()
+    link = local_path(member.locator("[data-state=given] [data-gift-url]").input_value())
+    check(member, found, "gift page")
+    for path in ("/account", "/reading-list", "/gifts"):
+        member.goto(path)
+        check(member, found, path)
+
+    recipient = reader(page_factory, lang, viewport)
+    recipient.goto(link)
+    recipient.locator(".gift-banner").wait_for()
+    check(recipient, found, "gift recipient")
+
+    assert found == {}
+
+
+def open_dialog(page, slug: str):
+    page.goto(f"/articles/{slug}")
+    page.locator("[data-gift-open]").click()
+    page.locator(DIALOG).wait_for(state="visible")
+
+
+def state(page, name: str):
+    page.locator(f"{DIALOG} section[data-state={name}]").wait_for(state="visible")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_gift_dialog_states_have_no_serious_violation(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    found: dict = {}
+    locked = make_article()
+    subscriber = make_user(digital_plus=True)
+    page = reader(page_factory, lang, viewport)
+    log_in(page, subscriber.email, PASSWORD)
+
+    open_dialog(page, locked.slug)
+    state(page, "intro")
+    check(page, found, "intro")
+    page.context.set_offline(True)
+    state(page, "offline")
+    check(page, found, "offline")
+    page.context.set_offline(False)
+    state(page, "intro")
+    page.route("**/articles/*/gift", lambda route: route.fulfill(status=500, body="{}"))
+    page.locator(f"{DIALOG} [data-state=intro] [data-gift-create]").click()
+    state(page, "technical_error")
+    check(page, found, "technical_error")
+    page.unroute("**/articles/*/gift")
+
+    open_dialog(page, locked.slug)
+    state(page, "intro")
+    page.locator(f"{DIALOG} [data-state=intro] [data-gift-create]").click()
+    state(page, "given")
+    check(page, found, "given")
+
+    open_dialog(page, make_article(locked=False).slug)
+    state(page, "free")
+    check(page, found, "free")
+    open_dialog(page, make_article(giftable=False).slug)
+    state(page, "not_giftable")
+    check(page, found, "not_giftable")
+
+    for _ in range(4):
+        give_now(app, subscriber, make_article())
+    open_dialog(page, make_article().slug)
+    state(page, "allowance_used")
+    check(page, found, "allowance_used")
+
+    anonymous = reader(page_factory, lang, viewport)
+    open_dialog(anonymous, locked.slug)
+    state(anonymous, "login_required")
+    check(anonymous, found, "login_required")
+
+    plain = reader(page_factory, lang, viewport)
+    log_in(plain, make_user().email, PASSWORD)
+    open_dialog(plain, locked.slug)
+    state(plain, "digital_plus_required")
+    check(plain, found, "digital_plus_required")
+
+    assert found == {}
+
+
+def test_the_check_finds_a_serious_violation(page_factory):
+    page = page_factory()
+    page.goto("/contact")
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert any(rule == "image-alt" for rule, _impact, _nodes in serious(page))
