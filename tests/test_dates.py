@@ -84,3 +84,25 @@ def test_dates_account_page_spells_the_day_the_british_way(client, auth, make_us
     auth.login(user.email)
     html = client.get("/account", headers={"Accept-Language": "en-GB"}).text
     assert re.search(r"active until \d{1,2} [A-Z][a-z]+ \d{4}\.", html), html
+
+
+@pytest.mark.parametrize(
+    ("accept", "day"),
+    [
+        ("en-GB", r"\d{1,2} [A-Z][a-z]+ \d{4}"),
+        ("da", r"\d{1,2}\. [a-zæøå]+ \d{4}"),
+        ("en-US", r"[A-Z][a-z]+ \d{1,2}, \d{4}"),
+    ],
+)
+def test_dates_gift_dialog_spells_renewal_and_link_end_for_the_reader(
+    client, auth, make_user, make_article, accept, day
+):
+    auth.login(make_user(digital_plus=True).email)
+    headers = {"Accept-Language": accept}
+    given = auth.post(f"/articles/{make_article().slug}/gift", json=True, headers=headers)
+    assert re.search(rf"\s{day}\.$", given.json["expires_text"]), given.json
+    for _ in range(4):
+        auth.post(f"/articles/{make_article().slug}/gift", json=True)
+    refused = auth.post(f"/articles/{make_article().slug}/gift", json=True, headers=headers)
+    assert refused.status_code == 409
+    assert re.search(rf"\s{day}\)\.$", refused.json["renewal_text"]), refused.json

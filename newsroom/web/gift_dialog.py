@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +14,7 @@ from newsroom.models.gift import NOTE_MAX_LENGTH
 from newsroom.services import gifting
 from newsroom.services.errors import InvalidNote
 from newsroom.web.helpers import request_now, site_url
+from newsroom.web.i18n import local_date
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import ShareLink, share_links
 
@@ -33,7 +33,7 @@ def renewal_message(allowance: gifting.Allowance) -> str:
     return _(
         "Next calendar month you can give access to %(n)d new articles (from %(date)s).",
         n=allowance.limit,
-        date=format_date(allowance.renews_on, "long"),
+        date=local_date(allowance.renews_on, "long"),
     )
 
 
@@ -55,7 +55,7 @@ def allowance_used_message(allowance: gifting.Allowance) -> str:
         "You cannot give more articles. Next calendar month you can give access to "
         "%(n)d new articles (from %(date)s).",
         n=allowance.limit,
-        date=format_date(allowance.renews_on, "long"),
+        date=local_date(allowance.renews_on, "long"),
     )
 
 
@@ -63,7 +63,7 @@ def link_works_until(gift: Gift) -> str:
     # expires_at is the first moment the link no longer opens; show the last day it does.
     return _(
         "The link works until %(date)s.",
-        date=format_date(gift.expires_at - timedelta(microseconds=1), "long"),
+        date=local_date(gift.expires_at - timedelta(microseconds=1), "long"),
     )
 
 
