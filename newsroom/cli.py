@@ -1,12 +1,15 @@
 """Editor and operator commands: thin wrappers over the services."""
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from newsroom import mailer
 from newsroom.extensions import db
 from newsroom.services import clock, demo, importing, jobs, subscriptions
 from newsroom.services.errors import NotFound
@@ -92,3 +95,18 @@ def demo_command() -> None:
     click.echo("Demo accounts (development only; passwords are new on every run):")
     for account in result.accounts:
         click.echo(f"  {account.label:<28} {account.email}  password: {account.password}")
+
+
+@newsroom_cli.command("mail-worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def mail_worker_command(once: bool) -> None:
+    """Deliver queued mail, retrying with backoff; runs until stopped (SIGTERM or Ctrl-C)."""
+    if once:
+        report = mailer.deliver_all_due()
+        click.echo(f"{report.sent} sent, {report.failed} to retry")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
+    mailer.run_worker(stop)

@@ -50,8 +50,24 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
+    ACCOUNT_LINK_LIMIT = "20 per minute"  # opening verification, reset and e-mail links
+    VERIFY_RESEND_LIMIT = "3 per hour"
 
     TRUSTED_HOSTS: list[str] | None = None
+
+    # Mail: Flask-Mailman reads the MAIL_* names. Without a server, development prints mail.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_FROM = "Newsroom <newsroom@localhost>"
+    MAIL_TIMEOUT = 10  # seconds an SMTP server may keep a delivery waiting
+    MAIL_DELIVER_AFTER_REQUEST = True  # try each queued mail as soon as its request committed
+    MAIL_RETRY_SECONDS = 30  # first retry delay; doubles per attempt, at most an hour
+    MAIL_MAX_ATTEMPTS = 20
+    MAIL_WORKER_POLL_SECONDS = 5
+    MAIL_KEEP_SENT_DAYS = 7
 
 
 def environment_overrides() -> dict:
@@ -78,12 +94,27 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def mail_settings(config: dict) -> dict:
+    """What Flask-Mailman needs, derived from the site's mail settings: SMTP when a server is
+    configured, the console otherwise."""
+    password = config.get("MAIL_PASSWORD")
+    backend = config.get("MAIL_BACKEND") or (
+        "smtp" if config.get("MAIL_SERVER") else "newsroom.mailer.ConsoleEmailBackend"
+    )
+    return {
+        "MAIL_BACKEND": backend,
+        "MAIL_DEFAULT_SENDER": config.get("MAIL_FROM"),
+        # A password of digits arrives from the environment as a JSON number.
+        "MAIL_PASSWORD": None if password is None else str(password),
+    }
+
+
 class ConfigError(RuntimeError):
     """The configuration is unsafe to run with."""
 
 
 def check_production_config(config: dict) -> None:
-    """Refuse to run production with a missing or development secret."""
+    """Refuse to run production with a missing or development secret, or without mail."""
     if config.get("ENV") != "production":
         return
     secret = config.get("SECRET_KEY")
@@ -96,3 +127,9 @@ def check_production_config(config: dict) -> None:
         raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters.")
     if DEVELOPMENT_SECRET_KEY in config.get("SECRET_KEY_FALLBACKS", []):
         raise ConfigError("The development secret must not be a SECRET_KEY_FALLBACKS entry.")
+    if not config.get("MAIL_SERVER"):
+        raise ConfigError(
+            "Refusing to start in production without a mail server: "
+            "set NEWSROOM_MAIL_SERVER (and NEWSROOM_MAIL_PORT, _USERNAME, _PASSWORD, _USE_TLS, "
+            "NEWSROOM_MAIL_FROM)."
+        )

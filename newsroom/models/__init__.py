@@ -4,6 +4,7 @@ from newsroom.models.article import Article
 from newsroom.models.author import Author
 from newsroom.models.gift import Gift
 from newsroom.models.job import Job
+from newsroom.models.outbox import OutboxMail
 from newsroom.models.reading import ArticleRead, DailyArticleViews
 from newsroom.models.reading_list import ReadingListItem
 from newsroom.models.subscription import Subscription
@@ -16,6 +17,7 @@ __all__ = [
     "DailyArticleViews",
     "Gift",
     "Job",
+    "OutboxMail",
     "ReadingListItem",
     "Subscription",
     "User",

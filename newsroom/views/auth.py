@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from newsroom.extensions import db, limiter
 from newsroom.forms import LoginForm, RegisterForm, weak_password_message
 from newsroom.services import accounts
+from newsroom.web import account_mail
 from newsroom.web.helpers import safe_next, setting
 
 bp = Blueprint("auth", __name__)
@@ -80,9 +81,18 @@ def register():
         except accounts.WeakPassword:
             form.password.errors.append(weak_password_message())
         else:
+            account_mail.send_verification(user)
             db.session.commit()
             login_user(user, remember=True)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.first_name), "success")
+            flash(
+                _(
+                    "Welcome, %(name)s. Your account is ready. We have sent a link to "
+                    "%(email)s to confirm your address.",
+                    name=user.first_name,
+                    email=user.email,
+                ),
+                "success",
+            )
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
