@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from newsroom import database, mailer, web
 from newsroom.cli import newsroom_cli
@@ -30,6 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["ENV"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 
+    if proxies := int(app.config["PROXY_COUNT"]):
+        # Believe exactly as many X-Forwarded-For/-Proto hops as there are proxies, so rate
+        # limits count each client and HTTPS is seen as HTTPS; without it they are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_extensions(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -50,8 +50,14 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
-    ACCOUNT_LINK_LIMIT = "20 per minute"  # opening verification, reset and e-mail links
-    VERIFY_RESEND_LIMIT = "3 per hour"
+    VERIFY_RESEND_LIMIT = "3 per hour"  # "send the link again" per account
+    REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
+    # Every other password or token check (web/limits.py: credential_check).
+    CREDENTIAL_LIMIT_PER_ACCOUNT = "10 per minute"
+    CREDENTIAL_LIMIT_PER_CLIENT = "20 per minute"
+
+    # How many reverse proxies stand in front; only then are X-Forwarded-For/-Proto believed.
+    PROXY_COUNT = 0
 
     TRUSTED_HOSTS: list[str] | None = None
 

@@ -2,7 +2,6 @@
 by every worker through Redis, and never a permanent lockout."""
 
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ import pytest
 import redis
 
 from tests.conftest import FAST_HASH, PASSWORD, csrf_token
-from tests.servers import free_port, gunicorn_server
+from tests.servers import gunicorn_server, redis_server
 from tests.visitor import Visitor
 
 WRONG = "Wrong-password-00"
@@ -81,31 +80,8 @@ WINDOW_SECONDS = 2
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    """A private, memory-only Redis on loopback, stopped by its PID."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_timeout=1)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    with redis_server() as url:
         yield url
-    finally:
-        client.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @contextmanager

@@ -15,7 +15,12 @@ KEYS = ["test-secret-key-that-is-long-enough-000"]
 
 @pytest.fixture
 def app_config(smtp_server):
-    return {**smtp_server.app_config, "VERIFY_RESEND_LIMIT": "2 per hour"}
+    return {
+        **smtp_server.app_config,
+        "VERIFY_RESEND_LIMIT": "2 per hour",
+        "CREDENTIAL_LIMIT_PER_ACCOUNT": "3 per minute",
+        "CREDENTIAL_LIMIT_PER_CLIENT": "5 per minute",
+    }
 
 
 def register(client, email="new@example.com"):
@@ -167,3 +172,23 @@ def test_require_verified_refuses_an_unconfirmed_address(app, make_user):
         with pytest.raises(account_links.EmailNotVerified):
             account_links.require_verified(db.session.get(User, unconfirmed.id))
         account_links.require_verified(db.session.get(User, confirmed.id))
+
+
+def test_verify_links_that_fail_are_rate_limited_per_client(app, client, make_user):
+    for n in range(5):
+        assert client.get(f"/account/verify/bad-{n}").status_code == 400
+    good = verify_link(make_user())
+    assert client.get(good).status_code == 429
+    other_client = app.test_client()
+    assert other_client.get(good, environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
+
+
+def test_verify_links_that_fail_are_rate_limited_per_account(app, client, make_user):
+    user = make_user()
+    stale = verify_link(user, now_utc() - timedelta(days=2))
+    for n in range(3):
+        address = {"REMOTE_ADDR": f"10.0.1.{n + 1}"}
+        assert client.get(stale, environ_base=address).status_code == 410
+    fresh = verify_link(user)
+    assert client.get(fresh, environ_base={"REMOTE_ADDR": "10.0.2.1"}).status_code == 429
+    assert not stored(app, user.email).is_verified

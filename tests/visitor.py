@@ -12,9 +12,10 @@ class Visitor:
     """Keeps its cookies and the page's CSRF token; opens a new connection per request, so
     consecutive requests spread over a server's worker processes."""
 
-    def __init__(self, base: str, address: str = "127.0.0.1") -> None:
+    def __init__(self, base: str, address: str = "127.0.0.1", headers: dict | None = None) -> None:
         parts = urlsplit(base)
         self.host, self.port, self.address = parts.hostname, parts.port, address
+        self.headers = dict(headers or {})  # sent with every request, e.g. X-Forwarded-For
         self.cookies: dict[str, str] = {}
         self.token = ""
 
@@ -24,7 +25,7 @@ class Visitor:
         connection = http.client.HTTPConnection(
             self.host, self.port, timeout=60, source_address=(self.address, 0)
         )
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **self.headers}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         sent.update(headers or {})

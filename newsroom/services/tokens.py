@@ -1,6 +1,7 @@
 """Signed gift-link tokens. A token carries only a gift's random id; its state lives in the
 database. Signing and checking both use the caller's clock."""
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -98,3 +99,17 @@ def read_account(
     if not isinstance(payload, dict):
         return AccountToken(None)
     return AccountToken(payload)
+
+
+def account_of(token: str, salt: str, keys: list[str]) -> str:
+    """The account id a genuine link names (expired or not), for counting its checks. A link
+    we did not sign is counted as itself, so forged links cannot spend a real account's
+    attempts (the per-client limit catches a client trying many)."""
+    try:
+        payload = URLSafeTimedSerializer(keys, salt=salt).loads(token[:MAX_TOKEN_LENGTH])
+    except (BadData, ValueError, TypeError, UnicodeError, OverflowError, OSError):
+        payload = None
+    user_id = payload.get("u") if isinstance(payload, dict) else None
+    if isinstance(user_id, int):
+        return str(user_id)
+    return "unsigned:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:32]

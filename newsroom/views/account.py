@@ -1,14 +1,15 @@
 """The reader's own account: Digital+ status, password, address, deletion and export."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from newsroom.extensions import db, limiter
 from newsroom.forms import ActionForm, PasswordForm, weak_password_message
-from newsroom.services import account_links, accounts, subscriptions
+from newsroom.services import account_links, accounts, subscriptions, tokens
 from newsroom.web import account_mail
 from newsroom.web.helpers import request_now, setting
+from newsroom.web.limits import count_failure, credential_check
 from newsroom.web.link_pages import link_refused
 
 bp = Blueprint("account", __name__)
@@ -16,6 +17,7 @@ bp = Blueprint("account", __name__)
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@credential_check("password-change", account=lambda: str(current_user.id))
 def show():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -29,6 +31,7 @@ def show():
                 min_length=setting("PASSWORD_MIN_LENGTH"),
             )
         except accounts.WrongPassword:
+            count_failure()
             form.current_password.errors.append(_("That is not your current password."))
         except accounts.WeakPassword:
             form.new_password.errors.append(weak_password_message())
@@ -42,8 +45,18 @@ def show():
     return render_template("account/show.html", form=form, status=status), code
 
 
+def _link_account(salt: str):
+    """Names the account a link is for, so failed link checks are counted per account."""
+
+    def account() -> str:
+        token = (request.view_args or {}).get("token", "")
+        return tokens.account_of(token, salt, account_mail.signing_keys())
+
+    return account
+
+
 @bp.get("/account/verify/<token>")
-@limiter.limit(lambda: setting("ACCOUNT_LINK_LIMIT"))
+@credential_check("verify", account=_link_account(tokens.VERIFY_EMAIL_SALT), methods=("GET",))
 def verify(token: str):
     try:
         account_links.verify_email(
@@ -54,6 +67,8 @@ def verify(token: str):
             viewer_id=current_user.id,
         )
     except account_links.InvalidLink as refused:
+        if not isinstance(refused, account_links.AlreadyVerified):
+            count_failure()
         return link_refused(refused)
     db.session.commit()
     flash(_("Thank you: your e-mail address is confirmed."), "success")

@@ -9,18 +9,13 @@ from newsroom.forms import LoginForm, RegisterForm, weak_password_message
 from newsroom.services import accounts
 from newsroom.web import account_mail
 from newsroom.web.helpers import safe_next, setting
+from newsroom.web.limits import client_address, count_failure, credential_check
 
 bp = Blueprint("auth", __name__)
 
 
-def _account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _counted_failure(_response) -> bool:
-    """Only wrong passwords count towards the login limits, so readers are never locked out
-    by their own successful logins."""
-    return bool(g.get("login_failed"))
+def _login_account() -> str:
+    return accounts.normalise_email(request.form.get("email", ""))
 
 
 def _go_next(target: str | None):
@@ -28,14 +23,11 @@ def _go_next(target: str | None):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_counted_failure
-)
-@limiter.limit(
-    lambda: setting("LOGIN_LIMIT_PER_ACCOUNT"),
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_counted_failure,
+@credential_check(
+    "login",
+    account=_login_account,
+    per_account="LOGIN_LIMIT_PER_ACCOUNT",
+    per_client="LOGIN_LIMIT_PER_ADDRESS",
 )
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -50,7 +42,7 @@ def login():
                 hash_method=setting("PASSWORD_HASH_METHOD"),
             )
         except accounts.WrongPassword:
-            g.login_failed = True
+            count_failure()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             db.session.commit()
@@ -61,7 +53,13 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(
+    lambda: setting("REGISTER_LIMIT"),
+    key_func=lambda: f"register-client:{client_address()}",
+    methods=["POST"],
+    # Accounts made and taken addresses tried count; a rejected password is only a typo.
+    deduct_when=lambda _response: bool(g.get("sign_up_tried")),
+)
 def register():
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -75,6 +73,7 @@ def register():
                 min_length=setting("PASSWORD_MIN_LENGTH"),
             )
         except accounts.EmailTaken:
+            g.sign_up_tried = True
             form.email.errors.append(
                 _("An account with this e-mail already exists. Log in instead.")
             )
@@ -82,6 +81,7 @@ def register():
             form.password.errors.append(weak_password_message())
         else:
             account_mail.send_verification(user)
+            g.sign_up_tried = True
             db.session.commit()
             login_user(user, remember=True)
             flash(
