@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
+from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from newsroom.models import (
@@ -25,7 +26,7 @@ from newsroom.models import (
     Subscription,
     User,
 )
-from newsroom.services import clock
+from newsroom.services import clock, search_index
 from newsroom.services.rendering import render_body
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,8 @@ class Dataset:
     reader_emails: list[str] = field(default_factory=list)
     # (slug, public_id, created_at) of gifts whose links are still valid
     open_gifts: list[tuple[str, str, datetime]] = field(default_factory=list)
+    # Words each found in about ARTICLES_PER_TOPIC leads, whatever the archive's size
+    topics: list[str] = field(default_factory=list)
     build_seconds: float = 0.0
 
 
@@ -89,6 +92,27 @@ VOCABULARY = (
     "transport water farmers policy evidence labour prices growth region climate debate "
     "hospital waiting list exporters supply chain interest rates first-time buyers"
 )
+
+
+# Made-up topic words: each article's lead names one, so a search for one matches a few
+# dozen articles at every archive size, as a specific search on a news site does.
+ARTICLES_PER_TOPIC = 20
+_ONSETS = ("b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "sk", "tr")
+_VOWELS = ("a", "e", "i", "o", "u", "y", "å", "ø")
+_CODAS = ("l", "n", "r", "s", "t", "nd", "rk", "st", "ld", "mp")
+
+
+def topic_words(count: int) -> list[str]:
+    syllables = [o + v + c for o in _ONSETS for v in _VOWELS for c in _CODAS]
+    rng = random.Random(count)
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < count:
+        word = rng.choice(syllables) + rng.choice(syllables) + "ing"
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
 
 
 def _words(rng: random.Random, n: int) -> str:
@@ -136,6 +160,7 @@ def build(url: str, size: Size, seed: int = 5) -> Dataset:
         {"id": i + 1, "name": f"Author {i + 1:03d} Writer", "title": "specialist commentator"}
         for i in range(min(200, max(10, size.articles // 50)))
     ]
+    data.topics = topic_words(max(1, size.articles // ARTICLES_PER_TOPIC))
     articles = []
     for i in range(size.articles):
         locked = i % 2 == 0
@@ -149,7 +174,7 @@ def build(url: str, size: Size, seed: int = 5) -> Dataset:
                 "section": SECTIONS[i % len(SECTIONS)],
                 "kind": KINDS[i % len(KINDS)],
                 "headline": f"Headline {i + 1}: {_words(rng, 6)}",
-                "lead": _words(rng, 25) + ".",
+                "lead": _words(rng, 25) + f" {data.topics[i % len(data.topics)]}.",
                 "author_id": authors[i % len(authors)]["id"],
                 "language": LANGUAGES[i % len(LANGUAGES)],
                 "published_at": published,
@@ -268,6 +293,9 @@ def build(url: str, size: Size, seed: int = 5) -> Dataset:
                             f"(SELECT max(id) FROM {table}))"
                         )
                     )
+        with Session(engine) as session:  # as `newsroom reindex` fills it
+            search_index.reindex_all(session, batch=2_000)
+            session.commit()
         # Planner statistics, as a live database would have them (autovacuum on PostgreSQL).
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))

@@ -97,6 +97,7 @@ class Runner:
         slug, public_id, created = data.open_gifts[0]
         gift_path = f"/articles/{slug}?gift={tokens.sign_gift(public_id, created, [secret])}"
         problems = sessions.check_pages(site, slug, logins[0], gift_path)
+        problems += sessions.check_search(site, logins[0], data.topics[0])
         if problems:
             raise RuntimeError("pages are not what the scenarios assume: " + "; ".join(problems))
         has_list = sessions.route_exists(

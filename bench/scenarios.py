@@ -4,12 +4,14 @@ import random
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bench.dataset import Dataset
+from bench.dataset import SECTIONS, Dataset
 from bench.sessions import USER_AGENT, Login
 from bench.wrk import Request
 from newsroom.services import tokens
+from newsroom.slugs import slugify
 
 PICKS = 2_000  # distinct requests per scenario: many readers, many articles
+COMMON_WORDS = ("housing", "energy", "policy", "voters", "climate")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,36 @@ def build(
             [_json_post(f"/articles/{s}/gift", rng.choice(logins)) for s in slugs()],
             target_p99_ms=50,
             resets_writes=True,
+        ),
+    ]
+    scenarios += [
+        Scenario(
+            "search",
+            "search, anonymous (a topic word: about 20 matches)",
+            "site",
+            READ,
+            [_get(f"/search?q={quote(rng.choice(data.topics))}") for _ in range(PICKS)],
+            target_ratio=0.20,
+            article_page=True,
+        ),
+        Scenario(
+            "search_common",
+            "search, anonymous (a word in nearly every article)",
+            "site",
+            READ,
+            [_get(f"/search?q={quote(rng.choice(COMMON_WORDS))}") for _ in range(PICKS)],
+        ),
+        Scenario(
+            "section",
+            "section page, anonymous (pages 1-3)",
+            "site",
+            READ,
+            [
+                _get(f"/sections/{slugify(rng.choice(SECTIONS))}?page={rng.randint(1, 3)}")
+                for _ in range(PICKS)
+            ],
+            target_ratio=0.20,
+            article_page=True,
         ),
     ]
     if reading_list:

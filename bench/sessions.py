@@ -109,6 +109,26 @@ def check_pages(base: str, locked_slug: str, subscriber: Login, gift_path: str) 
     return problems
 
 
+def check_search(base: str, subscriber: Login, topic: str) -> list[str]:
+    """A topic word is found by everyone; the sentinel only by a subscriber (K1)."""
+    problems = []
+    json_headers = {"Accept": "application/json"}
+    found = Browser(base).request(
+        "GET", f"/search?q={urllib.parse.quote(topic)}", None, json_headers
+    )
+    if found.status != 200 or '"count":0' in found.body.replace(" ", ""):
+        problems.append(f"search for a topic word: status {found.status} or nothing found")
+    leaked = Browser(base).request("GET", f"/search?q={SENTINEL}", None, json_headers)
+    if leaked.status != 200 or '"count":0' not in leaked.body.replace(" ", ""):
+        problems.append("anonymous search for the sentinel found something")
+    reader = Browser(base)
+    reader.cookies["session"] = subscriber.cookie.partition("=")[2]
+    full = reader.request("GET", f"/search?q={SENTINEL}", None, json_headers)
+    if full.status != 200 or '"count":0' in full.body.replace(" ", ""):
+        problems.append("subscriber search for the sentinel found nothing")
+    return problems
+
+
 def route_exists(base: str, login: Login, path_template: str, slugs: list[str]) -> bool:
     """False when the route answers 404 for every slug tried (it is not built yet)."""
     browser = Browser(base)

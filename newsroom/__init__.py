@@ -15,6 +15,7 @@ from newsroom.config import (
 )
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from newsroom.views import BLUEPRINTS
+from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # limits count each client and HTTPS is seen as HTTPS; without it they are ignored.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     register_extensions(app)
+    converters.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)

@@ -1,9 +1,11 @@
 """Configuration defaults. Secrets come from the environment; nothing here does I/O."""
 
 import os
+from collections.abc import Callable
 
 # Development-only secret. Production refuses to start with it (see check_production_config).
 DEVELOPMENT_SECRET_KEY = "development-only-secret-do-not-use-in-production"
+MIN_SECRET_LENGTH = 32
 
 
 class Config:
@@ -17,11 +19,13 @@ class Config:
 
     SITE_NAME = "Newsroom"
     SITE_URL = "http://127.0.0.1:5000"
+    CONTACT_EMAIL = "contact@newsroom.example"
     TIMEZONE = "Europe/Copenhagen"
     GIFTS_PER_MONTH = 5
     GIFT_LINK_DAYS = 30
     ARTICLES_PER_PAGE = 20
     READING_LIST_PER_PAGE = 20
+    SEARCH_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
     ARTICLE_CACHE_SECONDS = 10  # how long an editor's change may take to reach readers
 
@@ -51,6 +55,8 @@ class Config:
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
     VERIFY_RESEND_LIMIT = "3 per hour"  # "send the link again" per account
+    GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
+    GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
     # Every other password or token check (web/limits.py: credential_check).
     CREDENTIAL_LIMIT_PER_ACCOUNT = "10 per minute"
@@ -60,6 +66,8 @@ class Config:
     PROXY_COUNT = 0
 
     TRUSTED_HOSTS: list[str] | None = None
+    # The largest form is a few kB; anything bigger is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = 64 * 1024
 
     # Mail: Flask-Mailman reads the MAIL_* names. Without a server, development prints mail.
     MAIL_SERVER: str | None = None
@@ -119,23 +127,74 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe to run with."""
 
 
-def check_production_config(config: dict) -> None:
-    """Refuse to run production with a missing or development secret, or without mail."""
-    if config.get("ENV") != "production":
-        return
+def _secret_key(config: dict) -> str | None:
     secret = config.get("SECRET_KEY")
     if not secret or secret == DEVELOPMENT_SECRET_KEY:
-        raise ConfigError(
+        return (
             "Refusing to start in production without a real SECRET_KEY: "
             "set SECRET_KEY (or NEWSROOM_SECRET_KEY) to a long random value."
         )
-    if len(secret) < 32:
-        raise ConfigError("SECRET_KEY is too short for production: use at least 32 characters.")
-    if DEVELOPMENT_SECRET_KEY in config.get("SECRET_KEY_FALLBACKS", []):
-        raise ConfigError("The development secret must not be a SECRET_KEY_FALLBACKS entry.")
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"SECRET_KEY is too short for production: use at least {MIN_SECRET_LENGTH} characters."
+        )
+    return None
+
+
+def _secret_key_fallbacks(config: dict) -> str | None:
+    # Flask accepts session cookies signed with any fallback, so each must be as strong.
+    for key in config.get("SECRET_KEY_FALLBACKS") or []:
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(key) < MIN_SECRET_LENGTH:
+            return (
+                "Every SECRET_KEY_FALLBACKS entry must be a real key of at least "
+                f"{MIN_SECRET_LENGTH} characters, never the development secret."
+            )
+    return None
+
+
+def _site_url(config: dict) -> str | None:
+    if not config.get("SITE_URL") or config["SITE_URL"] == Config.SITE_URL:
+        return (
+            "Set NEWSROOM_SITE_URL to the site's public address (e.g. https://news.example): "
+            "every gift link, share link and feed entry is built on it."
+        )
+    return None
+
+
+def _limit_storage(config: dict) -> str | None:
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory://"):
+        return (
+            "Set REDIS_URL (or NEWSROOM_RATELIMIT_STORAGE_URI) to shared storage for the rate "
+            "limits: counted in each process's memory they do not hold across workers."
+        )
+    return None
+
+
+def _mail_server(config: dict) -> str | None:
     if not config.get("MAIL_SERVER"):
-        raise ConfigError(
+        return (
             "Refusing to start in production without a mail server: "
             "set NEWSROOM_MAIL_SERVER (and NEWSROOM_MAIL_PORT, _USERNAME, _PASSWORD, _USE_TLS, "
             "NEWSROOM_MAIL_FROM)."
         )
+    return None
+
+
+# Each check returns what is wrong with the configuration, or None; add new ones here.
+PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
+    _secret_key,
+    _secret_key_fallbacks,
+    _site_url,
+    _limit_storage,
+    _mail_server,
+)
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to run production with an unsafe setting, naming every one that is wrong."""
+    if config.get("ENV") != "production":
+        return
+    problems = [message for check in PRODUCTION_CHECKS if (message := check(config))]
+    if problems:
+        raise ConfigError(" ".join(problems))

@@ -1,6 +1,8 @@
 """Engine settings the domain relies on: SQLite pragmas and a write-locking transaction start."""
 
-from sqlalchemy import Engine, event
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, event, inspect
 from sqlalchemy.orm import Session, scoped_session
 
 IMMEDIATE = "sqlite_begin_immediate"
@@ -44,3 +46,19 @@ def begin_write(session: Session) -> None:
     if session.in_transaction():
         session.commit()  # only ends the read snapshot: nothing is pending
     session.connection(execution_options={IMMEDIATE: True})
+
+
+def missing_sqlite_file(engine: Engine) -> bool:
+    """A file SQLite database that does not exist yet: connecting would create it empty."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    if url.database.startswith("file:"):
+        return False  # a URI filename: its own mode= option decides
+    return not Path(url.database).exists()
+
+
+def missing_tables(session: Session, metadata: MetaData) -> set[str]:
+    """The tables of the models that the database does not have (one catalogue query)."""
+    present = set(inspect(session.connection()).get_table_names())
+    return set(metadata.tables) - present

@@ -5,16 +5,51 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from newsroom.services import accounts
+from newsroom.web.i18n import translations
 
 
-class LoginForm(FlaskForm):
+class _SiteMessages:
+    """WTForms' built-in messages ("This field is required.") looked up in the site's own
+    catalogue: WTForms ships no Danish one."""
+
+    def gettext(self, string: str) -> str:
+        return translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Every form of the site: CSRF from Flask-WTF, messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _SiteMessages()
+
+
+class StrongPassword:
+    """The account rule for new passwords, checked with the other fields so every error of
+    a post is reported at once."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            accounts.check_password_strength(field.data, current_app.config["PASSWORD_MIN_LENGTH"])
+        except accounts.WeakPassword:
+            raise ValidationError(weak_password_message()) from None
+
+
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -24,21 +59,32 @@ class RegisterForm(FlaskForm):
         ],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=1024), StrongPassword()]
+    )
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=1024)]
     )
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=1024), StrongPassword()]
+    )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes state: carries only the CSRF token (and where to go back)."""
 
     next = HiddenField()
+
+
+def invalid_name_message() -> str:
+    return _(
+        "Write your name in visible letters, without control or formatting characters "
+        "(such as text-direction or zero-width marks)."
+    )
 
 
 def weak_password_message() -> str:

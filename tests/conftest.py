@@ -22,6 +22,9 @@ FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not 
 PASSWORD = "Correct-horse-42"
 SENTINEL = "Kvartsuret i kælderen tæller baglæns"  # deep in every locked test body
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# Production settings an in-process app can start with: it has no Redis, so no rate limits
+# (production refuses limits counted in one process's memory).
+PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
 
 _sequence = count(1)
 

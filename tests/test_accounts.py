@@ -13,7 +13,7 @@ from newsroom.config import DEVELOPMENT_SECRET_KEY, Config, ConfigError
 from newsroom.extensions import db
 from newsroom.models import User
 from newsroom.services import accounts
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token, make_test_app
+from tests.conftest import FAST_HASH, PASSWORD, PRODUCTION, csrf_token, make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_HASH = "pbkdf2:sha256:600000"
@@ -102,7 +102,7 @@ def test_create_app_in_production_refuses_development_secret_as_fallback(databas
 
 
 def test_create_app_in_production_starts_with_a_real_secret(database_url):
-    app = make_test_app(database_url, ENV="production")
+    app = make_test_app(database_url, **PRODUCTION)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
@@ -140,7 +140,12 @@ def test_flask_cli_in_production_with_development_secret_exits_with_message(tmp_
 
 def test_flask_cli_in_production_with_real_secret_starts(tmp_path):
     result = run_flask(
-        tmp_path, NEWSROOM_ENV="production", SECRET_KEY="k" * 48, NEWSROOM_MAIL_SERVER="127.0.0.1"
+        tmp_path,
+        NEWSROOM_ENV="production",
+        SECRET_KEY="k" * 48,
+        NEWSROOM_SITE_URL="https://news.example",
+        REDIS_URL="redis://127.0.0.1:6390/0",
+        NEWSROOM_MAIL_SERVER="127.0.0.1",
     )
     assert result.returncode == 0, result.stderr
     assert "articles.show" in result.stdout

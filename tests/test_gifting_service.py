@@ -39,7 +39,7 @@ def give(app, giver, article, now, rules=None, digital_plus=True) -> gifting.Gif
         return result
 
 
-def open_link(app, token, article, now, rules=None) -> gifting.GiftOpen:
+def open_link(app, token, article, now, rules=None) -> gifting.LinkCheck:
     with app.app_context():
         opened = gifting.open_gift(db.session, token, article.id, now, rules or policy())
         db.session.commit()

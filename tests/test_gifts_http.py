@@ -268,9 +268,11 @@ def test_gift_create_locks_the_giver_before_counting(app, subscriber, auth, lock
 def test_gift_create_builds_links_on_the_site_url_not_the_host_header(
     subscriber, auth, client, locked
 ):
-    # The browser would send its cookie to whatever host it was talking to.
+    # The browser would send its cookie to whatever host it was talking to; the cookie is
+    # copied once the page has put the CSRF secret in it (log-in starts a new session).
+    headers = {"X-CSRFToken": csrf_token(client), "Accept": "application/json"}
     client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
-    response = auth.post(gift_path(locked), json=True, headers={"Host": "evil.example"})
+    response = client.post(gift_path(locked), headers={**headers, "Host": "evil.example"})
     assert response.status_code == 201
     body = response.get_json()
     assert body["url"].startswith(f"{SITE}/articles/")
@@ -280,13 +282,43 @@ def test_gift_create_builds_links_on_the_site_url_not_the_host_header(
 # ---- the same, as a plain form post --------------------------------------------------------
 
 
-def test_gift_form_new_renders_the_link_page(app, subscriber, client, locked):
+def test_gift_form_new_redirects_to_the_link_page(app, subscriber, client, locked):
     response = form_post(client, gift_path(locked), f"/articles/{locked.slug}")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 201
+    assert response.status_code == 303
+    assert response.headers["Location"] == gift_path(locked)
+    page = client.get(gift_path(locked))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "private, no-store"
     assert f"{SITE}/articles/{locked.slug}?gift=" in html
     assert "You have given <span data-gift-used>1</span> of <span data-gift-limit>5</span>" in html
+    assert "Your gift link is ready." in html
     assert gift_rows(app) == 1
+
+
+def test_gift_form_reloading_the_result_posts_nothing(app, subscriber, client, locked):
+    form_post(client, gift_path(locked))
+    for _ in range(3):  # a reload of the result page is a GET
+        assert client.get(gift_path(locked)).status_code == 200
+    assert gift_rows(app) == 1
+
+
+def test_gift_page_opens_in_the_allowance_used_state(app, subscriber, client, make_article):
+    for _ in range(5):
+        form_post(client, gift_path(make_article()))
+    html = client.get(gift_path(make_article())).get_data(as_text=True)
+    assert "You cannot give more articles" in html
+    assert "Next calendar month you can give access to 5 new articles" in html
+    assert "Create gift link" not in html
+
+
+def test_gift_page_for_an_article_given_this_month_shows_its_link(app, subscriber, client, locked):
+    form_post(client, gift_path(locked))
+    client.get(gift_path(locked))  # the flash is shown once
+    html = client.get(gift_path(locked)).get_data(as_text=True)
+    assert f"{SITE}/articles/{locked.slug}?gift=" in html
+    assert "The link works until" in html
+    assert "Create gift link" not in html
 
 
 def test_gift_form_logged_out_renders_login_offer(client, locked):
@@ -305,12 +337,14 @@ def test_gift_form_without_digital_plus_renders_upsell(app, auth, client, make_u
     assert gift_rows(app) == 0
 
 
-def test_gift_form_sixth_renders_renewal_message(app, subscriber, client, make_article):
+def test_gift_form_sixth_redirects_to_the_renewal_message(app, subscriber, client, make_article):
     for _ in range(5):
-        assert form_post(client, gift_path(make_article())).status_code == 201
-    response = form_post(client, gift_path(make_article()))
-    assert response.status_code == 409
-    assert "You cannot give more articles" in response.get_data(as_text=True)
+        assert form_post(client, gift_path(make_article())).status_code == 303
+    sixth = make_article()
+    response = form_post(client, gift_path(sixth))
+    assert response.status_code == 303
+    assert response.headers["Location"] == gift_path(sixth)
+    assert "You cannot give more articles" in client.get(gift_path(sixth)).get_data(as_text=True)
     assert gift_rows(app) == 5
 
 
@@ -484,7 +518,7 @@ def test_gifts_page_lists_gifts_newest_first_with_their_state(
     assert "Withdrawn" in html
     assert "Expired" in html
     assert f"{SITE}/articles/{live.slug}?gift=" in html
-    assert "0 times" in html
+    assert "0 browsers" in html
 
 
 def test_gifts_page_shows_this_months_allowance(subscriber, auth, client, make_article):
@@ -493,10 +527,11 @@ def test_gifts_page_shows_this_months_allowance(subscriber, auth, client, make_a
     assert "You have given 1 of 5." in html
 
 
-def test_gifts_page_counts_opens(app, gift_link, anonymous, client):
+def test_gifts_page_counts_the_browsers_that_opened(app, gift_link, anonymous, client):
     anonymous.get(gift_link)
-    anonymous.get(gift_link)
-    assert "2 times" in client.get("/gifts").get_data(as_text=True)
+    anonymous.get(gift_link)  # the same browser again
+    app.test_client().get(gift_link)  # another browser
+    assert "2 browsers" in client.get("/gifts").get_data(as_text=True)
 
 
 def test_gifts_page_requires_login(client):

@@ -134,7 +134,7 @@ def test_trusted_hosts_serves_the_configured_host(client):
 
 def test_environment_sets_production_settings(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
-    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "old-key-one,old-key-two")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", f"{'1' * 32},{'2' * 32}")
     monkeypatch.setenv("DATABASE_URL", "postgres://u@127.0.0.1:5432/newsroom")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6390/0")
     monkeypatch.setenv("TRUSTED_HOSTS", "news.example, www.news.example")
@@ -148,7 +148,7 @@ def test_environment_sets_production_settings(monkeypatch):
     monkeypatch.setenv("NEWSROOM_MAIL_FROM", "News <news@news.example>")
     app = create_app()
     assert app.config["SECRET_KEY"] == "s" * 40
-    assert app.config["SECRET_KEY_FALLBACKS"] == ["old-key-one", "old-key-two"]
+    assert app.config["SECRET_KEY_FALLBACKS"] == ["1" * 32, "2" * 32]
     assert app.config["SQLALCHEMY_DATABASE_URI"] == (
         "postgresql+psycopg://u@127.0.0.1:5432/newsroom"
     )

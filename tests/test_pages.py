@@ -131,10 +131,10 @@ def test_article_page_shows_section_headline_lead_and_byline(client, make_articl
     )
     page = text_of(client.get(f"/articles/{article.slug}"))
     for part in (
-        '<span class="section-name">Debat</span>',
+        '<a class="section-name" href="/sections/debat">Debat</a>',
         '<h1 class="article__headline">Vandet bliver landbrugets næste regnskab</h1>',
         '<p class="article__lead">Landmænd skal snart måle vand – ikke kun kvælstof.</p>',
-        '<span class="byline__name">Mette Skov</span>',
+        '<a class="byline__name" href="/authors/mette-skov">Mette Skov</a>',
         '<span class="byline__title">international business adviser</span>',
     ):
         assert part in page
@@ -144,7 +144,7 @@ def test_article_page_shows_the_publication_date(client, make_article):
     published = datetime(2026, 3, 4, 11, 30, tzinfo=UTC)
     article = make_article(published_at=published)
     page = text_of(client.get(f"/articles/{article.slug}"))
-    assert f'<time datetime="{published.isoformat()}">Mar 4, 2026' in page
+    assert f'<time datetime="{published.isoformat()}">4 Mar 2026, 12:30</time>' in page
 
 
 @pytest.mark.parametrize("language", ["da", "sv", "en"])

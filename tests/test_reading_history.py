@@ -108,7 +108,8 @@ def test_record_read_after_a_save_updates_the_time_but_not_the_count(app, make_u
 
 
 def test_most_read_orders_by_readers_in_the_last_seven_days(app, make_article):
-    popular, quiet, old = make_article(), make_article(), make_article()
+    before = NOON - timedelta(days=30)
+    popular, quiet, old = (make_article(published_at=before) for _ in range(3))
     today = NOON.date()
     with app.app_context():
         db.session.add_all(
@@ -120,16 +121,16 @@ def test_most_read_orders_by_readers_in_the_last_seven_days(app, make_article):
             ]
         )
         db.session.commit()
-        ranked = [a.id for a in reading.most_read(db.session, today, days=7, limit=5)]
+        ranked = [a.id for a in reading.most_read(db.session, NOON, TZ, days=7, limit=5)]
     assert ranked == [popular.id, quiet.id]
 
 
 def test_most_read_leaves_out_unpublished_articles(app, make_article):
-    hidden = make_article(is_published=False)
+    hidden = make_article(is_published=False, published_at=NOON - timedelta(days=1))
     with app.app_context():
         db.session.add(DailyArticleViews(article_id=hidden.id, day=NOON.date(), views=9))
         db.session.commit()
-        assert reading.most_read(db.session, NOON.date()) == []
+        assert reading.most_read(db.session, NOON, TZ) == []
 
 
 # ---- the article page --------------------------------------------------------------------

@@ -163,10 +163,13 @@ def test_add_form_anonymous_gets_upsell_with_login_back(client, auth, make_artic
     response = auth.post(
         f"/reading-list/{article.slug}", data={"next": f"/articles/{article.slug}"}
     )
-    html = response.get_data(as_text=True)
-    assert response.status_code == 401
+    # Post/Redirect/Get: the offer is a page of its own, which a reload does not re-post.
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/reading-list/offer?next=/articles/{article.slug}"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert UPSELL in html
     assert f'href="/login?next=/articles/{article.slug}"' in html
+    assert f'<a href="/articles/{article.slug}">← Back</a>' in html
 
 
 def test_add_json_registered_without_digital_plus_is_403(auth, registered, make_article, app):
@@ -180,8 +183,17 @@ def test_add_json_registered_without_digital_plus_is_403(auth, registered, make_
 def test_add_form_registered_without_digital_plus_gets_upsell(auth, registered, make_article):
     article = make_article()
     response = auth.post(f"/reading-list/{article.slug}")
-    assert response.status_code == 403
-    assert UPSELL in response.get_data(as_text=True)
+    assert response.status_code == 303
+    page = auth.client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert UPSELL in page.get_data(as_text=True)
+    assert f'<a href="/articles/{article.slug}">← Back</a>' in page.get_data(as_text=True)
+
+
+def test_offer_page_refuses_to_lead_off_site(client):
+    html = client.get("/reading-list/offer?next=//evil.example/").get_data(as_text=True)
+    assert 'href="//evil.example' not in html
+    assert '<a href="/">← Back</a>' in html
 
 
 def test_add_unknown_article_json_is_404(auth, subscriber):

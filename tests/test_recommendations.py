@@ -182,9 +182,9 @@ def test_front_page_most_read_is_cached(client, app, make_article):
     with app.app_context():
         db.session.add(DailyArticleViews(article_id=second.id, day=now().date(), views=3))
         db.session.commit()
-    html = client.get("/").get_data(as_text=True)
-    assert 'data-recommended="newest"' in html
-    assert first.headline in html
+    side = client.get("/").get_data(as_text=True).split('<aside class="layout__side">', 1)[1]
+    assert 'data-recommended="none"' in side  # still the cached answer: nothing read yet
+    assert second.headline not in side and first.headline not in side
 
 
 # ---- query counts ------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.conftest import PRODUCTION, csrf_token
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 EVENT_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
@@ -83,7 +83,7 @@ def test_html_pages_hold_no_script_the_policy_would_block(html_responses):
         assert not STYLE_ATTRIBUTE.search(html), name
 
 
-@pytest.mark.parametrize("app_config", [{"ENV": "production"}])
+@pytest.mark.parametrize("app_config", [PRODUCTION])
 def test_html_responses_carry_hsts_in_production(client, make_article):
     article = make_article()
     for path in ("/", f"/articles/{article.slug}", "/login", "/articles/missing"):

@@ -4,7 +4,7 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.models import User
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, PRODUCTION, csrf_token
 
 HTTPS = "https://localhost"
 
@@ -180,7 +180,7 @@ def test_login_cookies_are_httponly_and_samesite_lax(client, auth, make_user):
         assert "Secure" not in cookies[name]  # development serves plain http
 
 
-@pytest.mark.parametrize("app_config", [{"ENV": "production"}])
+@pytest.mark.parametrize("app_config", [PRODUCTION])
 def test_login_cookies_are_secure_in_production(client, make_user):
     user = make_user()
     token = csrf_token(client, HTTPS + "/login")

@@ -48,7 +48,10 @@ class Visitor:
     def log_in(self, email: str, password: str) -> int:
         self.get("/login")
         form = urlencode({"email": email, "password": password, "csrf_token": self.token})
-        return self.request("POST", "/login", form)[0]
+        status = self.request("POST", "/login", form)[0]
+        if status == 302:
+            self.token = ""  # log-in starts a new session: the next page brings a new token
+        return status
 
     def post_json(self, path: str) -> tuple[int, dict | None]:
         """A fetch from the page's script: JSON wanted, the CSRF token in the header."""

@@ -15,7 +15,7 @@ import newsroom.models.base
 
 
 revision = '5d47ee4c862f'
-down_revision = '5e15a4e452e1'
+down_revision = 'd38b9e0e56f8'
 branch_labels = None
 depends_on = None
 

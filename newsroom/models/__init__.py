@@ -2,11 +2,13 @@
 
 from newsroom.models.article import Article
 from newsroom.models.author import Author
-from newsroom.models.gift import Gift
+from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
 from newsroom.models.outbox import OutboxMail
+from newsroom.models.plan import Plan
 from newsroom.models.reading import ArticleRead, DailyArticleViews
 from newsroom.models.reading_list import ReadingListItem
+from newsroom.models.search import is_search_table
 from newsroom.models.subscription import Subscription
 from newsroom.models.user import User
 
@@ -16,9 +18,14 @@ __all__ = [
     "Author",
     "DailyArticleViews",
     "Gift",
+    "GiftOpen",
+    "GiftOutcome",
+    "GiftRequest",
     "Job",
     "OutboxMail",
+    "Plan",
     "ReadingListItem",
     "Subscription",
     "User",
+    "is_search_table",
 ]

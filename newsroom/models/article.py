@@ -1,13 +1,19 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from newsroom.models.author import Author
 from newsroom.models.base import Base, UTCDateTime, utcnow
+from newsroom.slugs import slugify
 
 COMMENTARY = "commentary"
 KINDS = (COMMENTARY, "analysis", "news", "editorial")
+
+
+def _section_slug(context) -> str:
+    """For rows inserted without one (Core bulk inserts): the slug of their section."""
+    return slugify(context.get_current_parameters()["section"])
 
 
 class Article(Base):
@@ -19,11 +25,13 @@ class Article(Base):
         Index("ix_articles_listing", "is_published", "published_at"),
         Index("ix_articles_section_published", "section", "published_at"),
         Index("ix_articles_author_published", "author_id", "published_at"),
+        Index("ix_articles_section_slug_listing", "section_slug", "is_published", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     section: Mapped[str] = mapped_column(String(80))
+    section_slug: Mapped[str] = mapped_column(String(80), default=_section_slug)
     kind: Mapped[str] = mapped_column(String(32), default=COMMENTARY)
     headline: Mapped[str] = mapped_column(String(300))
     lead: Mapped[str] = mapped_column(Text)
@@ -32,6 +40,7 @@ class Article(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=True)
+    giftable: Mapped[bool] = mapped_column(default=True, server_default=true())
     image: Mapped[str | None] = mapped_column(String(500))
     teaser_html: Mapped[str] = mapped_column(Text)
     rest_html: Mapped[str] = mapped_column(Text, default="")
@@ -40,6 +49,11 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
+
+    @validates("section")
+    def _follow_section(self, _key: str, section: str) -> str:
+        self.section_slug = slugify(section)
+        return section
 
     @property
     def is_commentary(self) -> bool:

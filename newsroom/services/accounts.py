@@ -3,6 +3,7 @@
 import hmac
 import re
 import secrets
+import unicodedata
 from datetime import datetime
 from functools import cache
 
@@ -28,6 +29,30 @@ class WrongPassword(DomainError):
     code = "wrong_password"
 
 
+class InvalidName(DomainError):
+    code = "invalid_name"
+
+
+# Control, format (bidirectional overrides, zero-width), private-use, surrogate and unassigned
+# characters, and line or paragraph separators: none belongs in a name shown to others.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+# Letters and symbols that render as blank space.
+_BLANK_GLYPHS = set("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def clean_display_name(name: str, max_length: int = 120) -> str:
+    """The name as others will see it (NFC, trimmed), or InvalidName when it hides
+    characters, is empty to the eye, or is too long."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name or len(name) > max_length:
+        raise InvalidName(name)
+    if any(unicodedata.category(ch) in _HIDDEN_CATEGORIES for ch in name):
+        raise InvalidName(name)
+    if not any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_GLYPHS for ch in name):
+        raise InvalidName(name)
+    return name
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -43,12 +68,13 @@ def register(
     session: Session, email: str, name: str, password: str, *, hash_method: str, min_length: int
 ) -> User:
     email = normalise_email(email)
+    name = clean_display_name(name)
     check_password_strength(password, min_length)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken(email)
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         password_hash=generate_password_hash(password, method=hash_method),
     )
     try:

@@ -48,6 +48,7 @@ def find_visible(session: Session, slug: str, now: datetime) -> Article | None:
 class Byline:
     name: str
     title: str | None
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ArticleRecord:
     id: int
     slug: str
     section: str
+    section_slug: str
     kind: str
     headline: str
     lead: str
@@ -66,6 +68,7 @@ class ArticleRecord:
     updated_at: datetime
     locked: bool
     is_published: bool
+    giftable: bool
     image: str | None
     teaser_html: str
     rest_html: str
@@ -86,14 +89,14 @@ def record_by_slug(session: Session, slug: str) -> ArticleRecord | None:
     """The article at `slug`, published or not (callers check is_visible), without ORM
     objects: one Core row, cheap to load and to cache."""
     row = session.execute(
-        select(*_RECORD_COLUMNS, Author.name, Author.title)
+        select(*_RECORD_COLUMNS, Author.name, Author.title, Author.slug)
         .join(Author, Author.id == Article.author_id)
         .where(Article.slug == slug)
     ).first()
     if row is None:
         return None
-    *values, name, title = row
-    return ArticleRecord(*values, Byline(name, title))
+    *values, name, title, author_slug = row
+    return ArticleRecord(*values, Byline(name, title, author_slug))
 
 
 def latest_for_feed(session: Session, now: datetime, limit: int = 50) -> list[Article]:

@@ -41,9 +41,13 @@ def end_of_local_day(day: date, tz: str) -> datetime:
     return start_of_local_day(day + timedelta(days=1), tz)
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 def parse_instant(value: object, tz: str) -> datetime | None:
     """A date or date-time from YAML or ISO 8601 text, as UTC; a bare local time is read in
-    the site time zone. None when it is neither."""
+    the site time zone. None when it is neither, or outside the years 1900 to 2999 (the
+    ends of the calendar overflow when moved between zones)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
@@ -54,6 +58,8 @@ def parse_instant(value: object, tz: str) -> datetime | None:
         except ValueError:
             return None
     else:
+        return None
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone(tz))

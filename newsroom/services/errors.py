@@ -32,6 +32,18 @@ class AllowanceUsed(DomainError):
         self.renews_on = renews_on
 
 
+class NotGiftable(DomainError):
+    """The editors have kept this article from being given."""
+
+    code = "not_giftable"
+
+
+class InvalidNote(DomainError):
+    """A gift note too long, or holding control or bidirectional characters."""
+
+    code = "invalid_note"
+
+
 class TechnicalError(DomainError):
     """A fault outside the user's control; nothing was changed."""
 

@@ -13,6 +13,8 @@ from newsroom.models import Article, Author
 from newsroom.models.article import KINDS
 from newsroom.services import clock
 from newsroom.services.rendering import render_body
+from newsroom.services.search_index import index_article
+from newsroom.slugs import slugify
 
 REQUIRED = (
     "slug",
@@ -29,12 +31,33 @@ REQUIRED = (
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_BIO_CHARS = 1_000
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+DATE_PROBLEM = "not an ISO 8601 date and time between the years 1900 and 2999"
 
 
 class FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so an impossible date is reported by its field
-    (PyYAML would raise a bare ValueError while loading) and parsed by one rule."""
+    (PyYAML would raise a bare ValueError while loading) and parsed by one rule. It refuses
+    aliases, which let a few hundred bytes stand for gigabytes once the values are used, and
+    nesting deeper than MAX_DEPTH, which would exhaust the recursion of PyYAML's composer."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                message = f"nested deeper than {MAX_DEPTH} levels"
+                raise yaml.composer.ComposerError(None, None, message, mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 FrontMatterLoader.yaml_implicit_resolvers = {
@@ -45,6 +68,14 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 
 def load_yaml(text: str):
     return yaml.load(text, Loader=FrontMatterLoader)
+
+
+def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
+    """ "not valid YAML (line N): what" for a loader error, without PyYAML's excerpt."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + first_line})" if mark is not None else ""
+    problem = getattr(exc, "problem", None)
+    return f"not valid YAML{where}" + (f": {problem}" if problem else "")
 
 
 @dataclass(frozen=True)
@@ -78,7 +109,9 @@ class ArticleSource:
     locked: bool
     image: str | None
     published: bool
+    giftable: bool
     body: str
+    author_bio: str | None = None  # None: keep the bio the author has
 
 
 class InvalidSource(Exception):
@@ -125,9 +158,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     try:
         data = load_yaml(header)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise InvalidSource([("front matter", f"not valid YAML{where}")]) from None
+        raise InvalidSource([("front matter", yaml_problem(exc, first_line=2))]) from None
     if not isinstance(data, dict):
         raise InvalidSource([("front matter", "must be a mapping of field: value")])
 
@@ -153,7 +184,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     if "published_at" in data:
         parsed = clock.parse_instant(data["published_at"], tz)
         if parsed is None:
-            problems.append(("published_at", "not an ISO 8601 date and time"))
+            problems.append(("published_at", DATE_PROBLEM))
         else:
             published_at = parsed
     locked = data.get("locked")
@@ -167,6 +198,17 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     published = data.get("published", True)
     if not isinstance(published, bool):
         problems.append(("published", "must be true or false"))
+    giftable = data.get("giftable", True)
+    if not isinstance(giftable, bool):
+        problems.append(("giftable", "must be true or false"))
+    author_bio = data.get("author_bio")
+    if author_bio is not None:
+        if not isinstance(author_bio, str):
+            problems.append(("author_bio", "must be text"))
+        elif len(author_bio.strip()) > MAX_BIO_CHARS:
+            problems.append(("author_bio", f"longer than {MAX_BIO_CHARS} characters"))
+        else:
+            author_bio = author_bio.strip()
     if not body.strip():
         problems.append(("body", "empty: write the article below the front matter"))
     if problems:
@@ -184,18 +226,38 @@ def parse_source(text: str, tz: str) -> ArticleSource:
         locked=bool(locked),
         image=image,
         published=published,
+        giftable=giftable,
         body=body,
+        author_bio=author_bio,
     )
+
+
+def free_author_slug(session: Session, name: str) -> str:
+    """The name's slug, or with -2, -3 ... when another author already has it."""
+    base = slugify(name)
+    taken = set(
+        session.scalars(
+            select(Author.slug).where((Author.slug == base) | Author.slug.like(f"{base}-%"))
+        )
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def upsert_article(session: Session, source: ArticleSource) -> bool:
     """Create or update by slug. Returns True when the article is new."""
     author = session.scalar(select(Author).where(Author.name == source.author))
     if author is None:
-        author = Author(name=source.author, title=source.author_title)
+        slug = free_author_slug(session, source.author)
+        author = Author(name=source.author, slug=slug, title=source.author_title)
         session.add(author)
     else:
         author.title = source.author_title
+    if source.author_bio is not None:
+        author.bio = source.author_bio
     rendered = render_body(source.body)
     article = session.scalar(select(Article).where(Article.slug == source.slug))
     created = article is None
@@ -211,11 +273,13 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.published_at = source.published_at
     article.locked = source.locked
     article.is_published = source.published
+    article.giftable = source.giftable  # false stops new gifts; links given keep working
     article.image = source.image
     article.teaser_html = rendered.teaser_html
     article.rest_html = rendered.rest_html
     article.word_count = rendered.word_count
     session.flush()
+    index_article(session, article)
     return created
 
 

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from newsroom.models import Job
 from newsroom.services import clock
-from newsroom.services.importing import Problem, load_yaml
+from newsroom.services.importing import (
+    DATE_PROBLEM,
+    MAX_FILE_BYTES,
+    Problem,
+    load_yaml,
+    yaml_problem,
+)
 
 URL = re.compile(r"https?://\S{1,480}")
 
@@ -22,11 +28,13 @@ def import_jobs(session: Session, path: Path, tz: str) -> tuple[int, list[Proble
     """Upsert jobs by URL. An entry with a bad field is skipped and reported."""
     name = str(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return 0, [Problem(name, "file", "larger than 1 MB")]
         data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         return 0, [Problem(name, "file", getattr(exc, "strerror", None) or "cannot be read")]
-    except yaml.YAMLError:
-        return 0, [Problem(name, "file", "not valid YAML")]
+    except yaml.YAMLError as exc:
+        return 0, [Problem(name, "file", yaml_problem(exc))]
     if not isinstance(data, list):
         return 0, [Problem(name, "file", "must be a YAML list of jobs")]
     loaded, problems = 0, []
@@ -40,12 +48,20 @@ def import_jobs(session: Session, path: Path, tz: str) -> tuple[int, list[Proble
             for key in ("title", "employer", "url", "posted_at")
             if not str(entry.get(key) or "").strip()
         ]
+        bad += [
+            Problem(where, key, "must be text")
+            for key in ("title", "employer", "location", "url", "posted_at")
+            if isinstance(entry.get(key), bool | list | dict)
+        ]
+        if bad:
+            problems.extend(bad)
+            continue
         url = str(entry.get("url") or "").strip()
         if url and not URL.fullmatch(url):
             bad.append(Problem(where, "url", "must be an http(s) URL"))
         posted_at = clock.parse_instant(entry.get("posted_at"), tz)
         if entry.get("posted_at") and posted_at is None:
-            bad.append(Problem(where, "posted_at", "not an ISO 8601 date"))
+            bad.append(Problem(where, "posted_at", DATE_PROBLEM))
         if bad:
             problems.extend(bad)
             continue

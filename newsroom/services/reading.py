@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from newsroom.database import begin_write
 from newsroom.models import Article, ArticleRead, DailyArticleViews, ReadingListItem
 from newsroom.services import clock
+from newsroom.services.articles import visible
 
 
 def upsert_insert(session: Session, model: type) -> Insert:
@@ -112,8 +113,12 @@ def record_read(
     return True
 
 
-def most_read(session: Session, today: date, days: int = 7, limit: int = 5) -> list[Article]:
-    """Published articles with the most readers over the `days` local days up to `today`."""
+def most_read(
+    session: Session, now: datetime, tz: str, days: int = 7, limit: int = 5
+) -> list[Article]:
+    """Articles visible now with the most readers over the `days` local days up to today; one
+    moved into the future or unpublished after it was read drops out at once."""
+    today = clock.local_date(now, tz)
     since = today - timedelta(days=days - 1)
     total = func.sum(DailyArticleViews.views).label("total")
     counts = (
@@ -123,9 +128,8 @@ def most_read(session: Session, today: date, days: int = 7, limit: int = 5) -> l
         .subquery()
     )
     query = (
-        select(Article)
+        visible(now)
         .join(counts, counts.c.article_id == Article.id)
-        .where(Article.is_published.is_(True))
         .order_by(counts.c.total.desc(), Article.published_at.desc(), Article.id.desc())
         .limit(limit)
     )

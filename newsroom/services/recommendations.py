@@ -10,7 +10,6 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from newsroom.models import Article, ArticleRead, ReadingListItem
-from newsroom.services import clock
 from newsroom.services.articles import visible
 from newsroom.services.reading import most_read
 
@@ -63,7 +62,7 @@ class Recommendations:
 def popular(session: Session, now: datetime, tz: str, limit: int = LIMIT + 1) -> Recommendations:
     """The most read of the last 7 days; the newest articles when nobody has read anything.
     One more than shown, so the page can leave out the article it is on."""
-    read = most_read(session, clock.local_date(now, tz), days=7, limit=limit)
+    read = most_read(session, now, tz, days=7, limit=limit)
     if read:
         return Recommendations(Source.MOST_READ, [Teaser.of(a) for a in read])
     newest = session.scalars(

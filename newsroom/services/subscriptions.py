@@ -7,22 +7,24 @@ from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session
 
 from newsroom.models import Subscription, User
-from newsroom.services import clock
+from newsroom.models.subscription import DIGITAL_PLUS
+from newsroom.services import clock, gift_outcomes
 from newsroom.services.errors import NotFound
+
+
+def period_active(now: datetime) -> ColumnElement[bool]:
+    """SQL truth of "this period gives Digital+ at `now`": started, not ended, not cancelled."""
+    return and_(
+        Subscription.starts_at <= now,
+        Subscription.ends_at > now,
+        Subscription.cancelled_at.is_(None),
+    )
 
 
 def active_clause(user_id, now: datetime) -> ColumnElement[bool]:
     """SQL truth of "this user has Digital+ at `now`", for use inside a larger query."""
-    return exists(
-        select(Subscription.id).where(
-            and_(
-                Subscription.user_id == user_id,
-                Subscription.starts_at <= now,
-                Subscription.ends_at > now,
-                Subscription.cancelled_at.is_(None),
-            )
-        )
-    )
+    query = select(Subscription.id).where(Subscription.user_id == user_id, period_active(now))
+    return exists(query)
 
 
 def has_digital_plus(session: Session, user_id: int, now: datetime) -> bool:
@@ -76,6 +78,25 @@ def set_digital_plus_until(
     if current is not None:
         current.ends_at = max(ends_at, current.starts_at)
     elif ends_at > now:
-        session.add(Subscription(user_id=user.id, starts_at=now, ends_at=ends_at))
+        start_period(session, user.id, now, ends_at, now)
     session.flush()
     return status(session, user.id, now)
+
+
+def start_period(
+    session: Session,
+    user_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    plan: str = DIGITAL_PLUS,
+) -> Subscription:
+    """Add a Digital+ period. Every new period starts here (the CLI's and the payment
+    provider's), so a gift that led to it is credited once, whichever way it came."""
+    period = Subscription(
+        user_id=user_id, plan=plan, starts_at=starts_at, ends_at=ends_at, created_at=now
+    )
+    session.add(period)
+    session.flush()
+    gift_outcomes.record_digital_plus(session, user_id, now)
+    return period

@@ -47,14 +47,26 @@ class TokenCheck:
     expired: bool = False
 
 
+def _payload_id(serializer: URLSafeTimedSerializer, payload) -> str | None:
+    try:
+        public_id = serializer.load_payload(payload)
+    except (BadData, ValueError, TypeError, UnicodeError):
+        return None
+    if isinstance(public_id, str) and PUBLIC_ID.fullmatch(public_id):
+        return public_id
+    return None
+
+
 def read_gift(token: str, keys: list[str], now: datetime, max_age_seconds: int) -> TokenCheck:
     """The gift id inside a token; expired when older than max_age or dated in the future."""
     if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
         return TokenCheck(None)
+    serializer = _serializer(keys, now)
     try:
-        public_id = _serializer(keys, now).loads(token, max_age=max_age_seconds)
-    except SignatureExpired:
-        return TokenCheck(None, expired=True)
+        public_id = serializer.loads(token, max_age=max_age_seconds)
+    except SignatureExpired as exc:
+        # The signature was good, only old: its gift can still be named (to ask for a new one).
+        return TokenCheck(_payload_id(serializer, exc.payload), expired=True)
     except (BadData, ValueError, TypeError, UnicodeError, OverflowError, OSError):
         # A garbled timestamp can surface as OverflowError/OSError from datetime conversion.
         return TokenCheck(None)

@@ -1,6 +1,16 @@
 """HTML and JSON blueprints, one per area."""
 
-from newsroom.views import account, articles, auth, gifts, reading_list, site
+from newsroom.views import (
+    account,
+    articles,
+    auth,
+    authors,
+    gifts,
+    reading_list,
+    search,
+    sections,
+    site,
+)
 
 BLUEPRINTS = [
     site.bp,
@@ -9,4 +19,7 @@ BLUEPRINTS = [
     articles.bp,
     gifts.bp,
     reading_list.bp,
+    sections.bp,
+    authors.bp,
+    search.bp,
 ]

@@ -30,7 +30,8 @@ from newsroom.services import (
     recommendations,
 )
 from newsroom.services.articles import ArticleRecord
-from newsroom.services.paywall import Access, GiftState
+from newsroom.services.paywall import Access, GiftState, Grant
+from newsroom.web import browsers, gift_dialog
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
@@ -159,13 +160,26 @@ def show(slug: str):
         state = reading.state_of(db.session, current_user.id, article.id)
     token = request.args.get("gift")
     opened = None
+    reader_id = current_user.id if current_user.is_authenticated else None
     if token is not None and article.locked:
-        opened = gifting.open_gift(db.session, token, article.id, now, gift_policy())
+        opened = gifting.open_gift(
+            db.session,
+            token,
+            article.id,
+            now,
+            gift_policy(),
+            browser_id=browsers.recipient_browser(),
+            user_id=reader_id,
+        )
         g.gift_rejected = opened.state is not GiftState.VALID
+    elif reader_id is not None and article.locked and not current_user.has_digital_plus:
+        # A recipient who made an account keeps the gift for the link's remaining days.
+        kept = gifting.account_gift(db.session, reader_id, article.id, now)
+        opened = kept if kept.state is GiftState.VALID else None
     access = paywall.access(
         article, current_user.has_digital_plus, opened.state if opened else None
     )
-    if opened is not None and opened.state is GiftState.VALID:
+    if token is not None and opened.state is GiftState.VALID:
         db.session.commit()  # the open count, which also ends the write lock it took
 
     if wants_json():
@@ -175,6 +189,8 @@ def show(slug: str):
         response = make_response(render_article(article, access, opened, saved))
     if state is not None and access.full:
         remember_read(article, state)
+    if opened is not None and opened.state is GiftState.VALID:
+        browsers.set_cookie(response)
     return with_article_headers(response, access, gift_link=token is not None)
 
 
@@ -204,16 +220,17 @@ def article_json(article: ArticleRecord, access: Access) -> dict:
 
 def render_article(article: ArticleRecord, access: Access, opened, saved: bool) -> str:
     url = site_url(url_for("articles.show", slug=article.slug))
-    allowance = None
-    if article.locked and current_user.is_authenticated and current_user.has_digital_plus:
-        allowance = gifting.allowance(db.session, current_user.id, request_now(), gift_policy())
+    dialog = None
+    # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
+    if access.grant is not Grant.GIFT and (article.locked or current_user.has_digital_plus):
+        dialog = gift_dialog.dialog_for(article)
     return render_template(
         "articles/show.html",
         article=article,
         access=access,
         opened=opened,
         canonical_url=url,
-        allowance=allowance,
+        dialog=dialog,
         share=share_links(url, article.headline),
         json_ld=json_ld(article, url),
         locked_part_class=LOCKED_PART_CLASS,
@@ -268,7 +285,25 @@ def with_article_headers(response: Response, access: Access, gift_link: bool) ->
 @bp.get("/feed.xml")
 def feed():
     items = articles.latest_for_feed(db.session, request_now())
-    xml = render_template("articles/feed.xml", items=items, now=request_now())
+    return atom_feed(
+        items,
+        title=setting("SITE_NAME"),
+        self_url=site_url(url_for("articles.feed")),
+        page_url=site_url(url_for("articles.front")),
+    )
+
+
+def atom_feed(items: list[Article], title: str, self_url: str, page_url: str) -> Response:
+    """Public text only (headline, lead, byline), the same for everyone: shared caches may
+    keep it, so it reads and sets no cookie."""
+    xml = render_template(
+        "articles/feed.xml",
+        items=items,
+        now=request_now(),
+        title=title,
+        self_url=self_url,
+        page_url=page_url,
+    )
     response = make_response(xml)
     response.mimetype = "application/atom+xml"
     response.headers["Cache-Control"] = "public, max-age=300"

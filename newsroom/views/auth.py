@@ -2,14 +2,15 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from newsroom.extensions import db, limiter
-from newsroom.forms import LoginForm, RegisterForm, weak_password_message
-from newsroom.services import accounts
-from newsroom.web import account_mail
-from newsroom.web.helpers import safe_next, setting
+from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
+from newsroom.services import accounts, gift_outcomes, gifting
+from newsroom.web import account_mail, browsers
+from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
+from newsroom.web.session import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -45,8 +46,10 @@ def login():
             count_failure()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            if browser := browsers.known_browser():  # gifts opened here now belong to them
+                gifting.claim_browser(db.session, user.id, browser)
             db.session.commit()
-            login_user(user, remember=True)
+            start_session(user)
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -77,13 +80,17 @@ def register():
             form.email.errors.append(
                 _("An account with this e-mail already exists. Log in instead.")
             )
+        except accounts.InvalidName:
+            form.name.errors.append(invalid_name_message())
         except accounts.WeakPassword:
             form.password.errors.append(weak_password_message())
         else:
+            browser = browsers.known_browser()  # a gift opened here led to this account
+            gift_outcomes.record_signup(db.session, user.id, browser, request_now())
             account_mail.send_verification(user)
             g.sign_up_tried = True
             db.session.commit()
-            login_user(user, remember=True)
+            start_session(user)
             flash(
                 _(
                     "Welcome, %(name)s. Your account is ready. We have sent a link to "

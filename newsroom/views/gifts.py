@@ -15,17 +15,35 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.api.errors import error_response
+from newsroom.api.gifts import gift_json
 from newsroom.extensions import db, limiter
+from newsroom.models import Gift
 from newsroom.services import articles, gifting
-from newsroom.services.errors import AllowanceUsed, DigitalPlusRequired, NotFound
+from newsroom.services.errors import (
+    AllowanceUsed,
+    DigitalPlusRequired,
+    InvalidNote,
+    NotFound,
+    NotGiftable,
+)
 from newsroom.views.articles import page_number
-from newsroom.web.errors import RETRY_AFTER_SECONDS
+from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
+from newsroom.web.gift_dialog import (
+    Dialog,
+    allowance_json,
+    allowance_used_message,
+    dialog_for,
+    gift_url,
+    link_works_until,
+    not_giftable_message,
+    note_problem,
+    renewal_message,
+)
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
@@ -38,15 +56,6 @@ def _limit_key() -> str:
     return f"gift-create:{current_user.get_id() or request.remote_addr}"
 
 
-def allowance_json(allowance: gifting.Allowance) -> dict:
-    return {
-        "used": allowance.used,
-        "limit": allowance.limit,
-        "remaining": allowance.remaining,
-        "renews_on": allowance.renews_on.isoformat(),
-    }
-
-
 def _answer(
     status: int, state: str, article, message: str, json_extra: dict | None = None, **context
 ) -> Response:
@@ -55,10 +64,24 @@ def _answer(
         if status >= 400:
             return error_response(state, message, status, **(json_extra or {}))
         return make_response(jsonify(json_extra or {}), status)
-    html = render_template(
-        "gifts/result.html", state=state, article=article, message=message, **context
-    )
-    return make_response(html, status)
+    return _page(article, Dialog(state, message=message, **context), status)
+
+
+def _page(article, dialog: Dialog, status: int = 200) -> Response:
+    html = render_template("gifts/result.html", article=article, dialog=dialog)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "same-origin"  # the page may hold a gift link
+    return response
+
+
+@bp.get("/articles/<slug>/gift")
+def page(slug: str):
+    """The dialog as a page, for readers without JavaScript and after a form post."""
+    article = articles.find_visible(db.session, slug, request_now())
+    if article is None:
+        abort(404)
+    return _page(article, dialog_for(article))
 
 
 @bp.post("/articles/<slug>/gift")
@@ -75,11 +98,29 @@ def create(slug: str):
             article,
             _("Log in with your Digital+ account to give access to this article."),
         )
+    note = request.form.get("note")
     try:
         result = gifting.give(
-            db.session, current_user, current_user.has_digital_plus, article, now, gift_policy()
+            db.session,
+            current_user,
+            current_user.has_digital_plus,
+            article,
+            now,
+            gift_policy(),
+            note=note,
         )
         db.session.commit()
+    except InvalidNote as exc:
+        db.session.rollback()
+        message = note_problem(exc)
+        if wants_json():
+            return error_response("invalid_note", message, 400)
+        dialog = dialog_for(article)
+        dialog.note, dialog.note_error = note or "", message
+        return _page(article, dialog, 400)
+    except NotGiftable:
+        db.session.rollback()
+        return _answer(409, "not_giftable", article, not_giftable_message())
     except DigitalPlusRequired:
         db.session.rollback()
         return _answer(
@@ -95,15 +136,10 @@ def create(slug: str):
     except AllowanceUsed as exc:
         db.session.rollback()
         quota = gifting.Allowance(exc.used, exc.limit, exc.renews_on)
-        message = _(
-            "You cannot give more articles. Next calendar month you can give access to "
-            "%(n)d new articles (from %(date)s).",
-            n=exc.limit,
-            date=format_date(exc.renews_on, "long"),
-        )
-        return _answer(
-            409, "allowance_used", article, message, allowance_json(quota), allowance=quota
-        )
+        if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
+            return redirect(url_for("gifts.page", slug=article.slug), 303)
+        extra = {**allowance_json(quota), "renewal_text": renewal_message(quota)}
+        return _answer(409, "allowance_used", article, allowance_used_message(quota), extra)
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("gift failed; nothing was charged")
@@ -119,6 +155,10 @@ def create(slug: str):
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
+    if not wants_json():
+        if result.created:
+            flash(_("Your gift link is ready."), "success")
+        return redirect(url_for("gifts.page", slug=article.slug), 303)
     if result.gift is None:
         url = site_url(url_for("articles.show", slug=article.slug))
     else:
@@ -128,17 +168,9 @@ def create(slug: str):
     body.update(created=result.created, free=result.gift is None, share=[asdict(s) for s in share])
     if result.gift is not None:
         body["expires_at"] = result.gift.expires_at.isoformat()
-    return _answer(
-        201 if result.created else 200,
-        "free" if result.gift is None else "given",
-        article,
-        "",
-        body,
-        allowance=result.allowance,
-        url=url,
-        gift=result.gift,
-        share=share,
-    )
+        body["expires_text"] = link_works_until(result.gift)
+        body["note"] = result.gift.note
+    return make_response(jsonify(body), 201 if result.created else 200)
 
 
 @bp.get("/gifts")
@@ -147,16 +179,28 @@ def index():
     now = request_now()
     policy = gift_policy()
     page = gifting.gifts_of(db.session, current_user.id, page_number(), 20)
-    links = {
-        gift.id: site_url(
-            url_for("articles.show", slug=gift.article.slug, gift=gifting.token_for(gift, policy))
-        )
-        for gift in page.items
-    }
+    links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
+    figures = gifting.figures(db.session, [gift.id for gift in page.items])
     allowance = gifting.allowance(db.session, current_user.id, now, policy)
-    response = make_response(
-        render_template("gifts/index.html", page=page, links=links, allowance=allowance, now=now)
-    )
+    if wants_json():
+        response = jsonify(
+            {
+                "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
+                "used": allowance.used,
+                "limit": allowance.limit,
+                "renews_on": allowance.renews_on.isoformat(),
+            }
+        )
+    else:
+        html = render_template(
+            "gifts/index.html",
+            page=page,
+            links=links,
+            figures=figures,
+            allowance=allowance,
+            now=now,
+        )
+        response = make_response(html)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
@@ -176,3 +220,58 @@ def revoke(gift_id: int):
         return jsonify({"revoked": True, "id": gift.id})
     flash(_("The link to “%(title)s” no longer opens.", title=gift.article.headline), "success")
     return redirect(url_for("gifts.index"))
+
+
+@bp.post("/articles/<slug>/gift/ask")
+@limiter.limit(lambda: setting("GIFT_ASK_LIMIT"))
+def ask(slug: str):
+    """A recipient of an expired or withdrawn link asks the giver for a new one."""
+    now = request_now()
+    article = articles.find_visible(db.session, slug, now)
+    token = request.form.get("gift", "")
+    try:
+        if article is None:
+            raise NotFound()
+        asked = gifting.ask_again(db.session, token, article.id, now, gift_policy())
+    except NotFound:
+        db.session.rollback()
+        return error_page(
+            "not_found",
+            _("Page not found"),
+            _("This gift link is not valid."),
+            404,
+        )
+    db.session.commit()
+    message = _(
+        "We have told %(name)s that you would like a new link.", name=asked.giver.first_name
+    )
+    if wants_json():
+        return jsonify({"asked": True, "message": message})
+    flash(message, "success")
+    return redirect(url_for("articles.show", slug=article.slug), 303)
+
+
+@bp.post("/gifts/<int:gift_id>/renew")
+@login_required
+def renew(gift_id: int):
+    """One click from "My gifts" to answer a request: this month's link to the same article."""
+    now = request_now()
+    try:
+        result = gifting.give_again(
+            db.session, current_user, current_user.has_digital_plus, gift_id, now, gift_policy()
+        )
+        db.session.commit()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except (AllowanceUsed, DigitalPlusRequired, NotGiftable) as exc:
+        db.session.rollback()
+        if wants_json():
+            return error_response(exc.code, _("No new link could be made."), 409)
+        slug = db.session.get(Gift, gift_id).article.slug
+        return redirect(url_for("gifts.page", slug=slug), 303)
+    slug = result.gift.article.slug
+    if wants_json():
+        return jsonify({"url": gift_url(result.gift, slug), **allowance_json(result.allowance)})
+    flash(_("Here is a new link. Send it to whoever asked."), "success")
+    return redirect(url_for("gifts.page", slug=slug), 303)

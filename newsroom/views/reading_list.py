@@ -63,6 +63,14 @@ def index():
     return response
 
 
+@bp.get("/reading-list/offer")
+def offer():
+    """Where a reader without Digital+ lands after pressing "Save" without JavaScript: the
+    offer, and the way back to the page they came from (Post/Redirect/Get)."""
+    back = safe_next(request.args.get("next")) or url_for("articles.front")
+    return _upsell(200, back)
+
+
 @bp.post("/reading-list/<slug>")
 def add(slug: str):
     return _change(slug, reading_list.add)
@@ -80,7 +88,7 @@ def _change(slug: str, action) -> Response:
     if not current_user.is_authenticated:
         if wants_json():
             return error_response("login_required", upsell_message())
-        return _upsell(401, back)
+        return redirect(url_for("reading_list.offer", next=back), 303)
     try:
         change = action(
             db.session, current_user.id, current_user.has_digital_plus, slug, request_now()
@@ -90,7 +98,7 @@ def _change(slug: str, action) -> Response:
         db.session.rollback()
         if wants_json():
             return error_response("digital_plus_required", upsell_message())
-        return _upsell(403, back)
+        return redirect(url_for("reading_list.offer", next=back), 303)
     except NotFound:
         db.session.rollback()
         return error_page("not_found", _("Page not found"), _("This article does not exist."), 404)

@@ -1,9 +1,13 @@
-"""Site-wide endpoints: language choice and health checks."""
+"""Site-wide endpoints: language choice, the footer's pages and health checks."""
+
+from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from sqlalchemy import text
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import DBAPIError
 
+from newsroom import database
 from newsroom.extensions import db
 from newsroom.web.helpers import safe_next
 
@@ -34,6 +38,64 @@ def digital_plus():
     return render_template("digital_plus.html", next_url=safe_next(request.args.get("next")))
 
 
+def _lasting(seconds: int | float) -> str:
+    days = round(seconds / 86400)
+    return ngettext("%(num)d day", "%(num)d days", days)
+
+
+def site_cookies() -> list[dict]:
+    """Every cookie the site sets, with why it is needed: the privacy page shows this list,
+    and tests/test_privacy.py fails when the site sets a cookie missing from it."""
+    config = current_app.config
+    remember = config.get("REMEMBER_COOKIE_DURATION", timedelta(days=365))
+    return [
+        {
+            "name": config["SESSION_COOKIE_NAME"],
+            "purpose": _(
+                "Keeps you logged in while you browse, holds the security token of the site's "
+                "forms, and carries one-off messages such as “saved”."
+            ),
+            "lifetime": _("Until you close the browser"),
+        },
+        {
+            "name": config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+            "purpose": _(
+                "Set when you log in, so you stay logged in on this device. Logging out "
+                "removes it and makes every copy of it worthless."
+            ),
+            "lifetime": _lasting(remember.total_seconds()),
+        },
+        {
+            "name": "gift_reader",
+            "purpose": _(
+                "Set when you open a gift link, so the giver sees how many different browsers "
+                "opened it. It holds a random number, not who you are."
+            ),
+            "lifetime": _lasting(60 * 60 * 24 * 90),
+        },
+        {
+            "name": "lang",
+            "purpose": _("Remembers the language you chose with the language switcher."),
+            "lifetime": _lasting(ONE_YEAR),
+        },
+    ]
+
+
+@bp.get("/contact")
+def contact():
+    return render_template("pages/contact.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html", cookies=site_cookies())
+
+
+@bp.get("/terms")
+def terms():
+    return render_template("pages/terms.html")
+
+
 @bp.get("/healthz")
 def healthz():
     """The process is up and answering."""
@@ -42,10 +104,15 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The database answers, so this instance can take traffic."""
+    """The database answers and has the schema, so this instance can take traffic. A missing
+    SQLite file is reported, never created."""
+    if database.missing_sqlite_file(db.engine):
+        return {"status": "unavailable", "database": "missing"}, 503
     try:
-        db.session.execute(text("SELECT 1"))
+        missing = database.missing_tables(db.session, db.metadata)
     except DBAPIError:
         db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
+    if missing:
+        return {"status": "unavailable", "database": "no schema"}, 503
     return {"status": "ok", "database": "ok"}

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from newsroom.web import errors, headers, i18n, logs
 from newsroom.web.helpers import site_url
-from newsroom.web.session import init_login_manager
+from newsroom.web.session import CacheSafeSessionInterface, init_login_manager
 
 
 def select_locale() -> str:
@@ -22,6 +22,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     init_login_manager()
+    app.session_interface = CacheSafeSessionInterface()
     headers.init_app(app)
     logs.init_app(app)
     errors.init_app(app)

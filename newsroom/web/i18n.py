@@ -1,10 +1,11 @@
 """Template i18n that resolves the request's locale once, not on every string or date."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from babel import dates
 from babel.support import NullTranslations
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone, get_translations
 
 
@@ -32,6 +33,51 @@ def datetimeformat(value: datetime, format: str | None = None) -> str:
     return _formatted(value, format, get_locale(), get_timezone())
 
 
+def format_locale() -> str:
+    """The locale dates are written in: the interface language, and for English the British
+    form (a European site) unless the browser's first English preference is American."""
+    locale = get_locale()
+    if locale is None or locale.language != "en":
+        return str(locale or "en_GB")
+    if has_request_context():
+        for tag, _quality in request.accept_languages:
+            tag = tag.replace("_", "-").lower()
+            if tag.startswith("en"):
+                return "en_US" if tag == "en-us" else "en_GB"
+    return "en_GB"
+
+
+@lru_cache(maxsize=4096)
+def _date_and_time(value: datetime, locale: str, tz, glue: str, with_time: bool, width: str) -> str:
+    if value.tzinfo is None:  # stored as UTC; SQLite hands it back without a zone
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(tz)
+    day = dates.format_date(value, width, locale=locale)
+    if not with_time:
+        return day
+    return glue % {"date": day, "time": dates.format_time(value, "short", locale=locale)}
+
+
+def local_datetime(value: datetime | None) -> str:
+    """A moment as readers write it, without seconds, in the site's zone:
+    "22. nov. 2026 kl. 08.00" in Danish, "22 Nov 2026, 08:00" in English."""
+    if value is None:
+        return ""
+    # The joint is interface text: CLDR's Danish pattern has no "kl.".
+    glue = translations().ugettext("%(date)s, %(time)s")
+    return _date_and_time(value, format_locale(), get_timezone(), glue, True, "medium")
+
+
+def local_date(value: date | datetime | None, width: str = "medium") -> str:
+    """A day as readers write it ("22. nov. 2026" / "22 Nov 2026"; width "long" spells the
+    month out); a moment is first placed in the site's zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return _date_and_time(value, format_locale(), get_timezone(), "", False, width)
+    return dates.format_date(value, width, locale=format_locale())
+
+
 def init_app(app: Flask) -> None:
     """Replace what Flask-Babel installed, which resolves the locale for every call."""
     app.jinja_env.install_gettext_callables(
@@ -42,3 +88,7 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.filters["datetimeformat"] = datetimeformat
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+    # Flask-Babel's date filter, in the same British/American-aware locale.
+    app.jinja_env.filters["dateformat"] = local_date

@@ -1,13 +1,33 @@
 """Flask-Login wiring: who is asking, loaded with their Digital+ status in one query."""
 
-from flask import flash, redirect, request, url_for
+from flask import Flask, Response, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, login_user
 
 from newsroom.api.errors import error_response
 from newsroom.extensions import db, login_manager
 from newsroom.services import accounts
 from newsroom.web.helpers import request_now, wants_json
+
+
+class CacheSafeSessionInterface(SecureCookieSessionInterface):
+    """A response shared caches may keep (`Cache-Control: public`) carries no cookie at all:
+    a cache would hand one reader's session to everyone after them. Saving the session is
+    the last step of a response, after every after_request hook, so nothing slips past."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if response.cache_control.public:
+            del response.headers["Set-Cookie"]
+            return
+        super().save_session(app, session, response)
+
+
+def start_session(user) -> None:
+    """Log in with a new session: nothing from before (the CSRF secret, flashed messages,
+    anything planted in the cookie) carries over."""
+    session.clear()
+    login_user(user, remember=True)
 
 
 class Anonymous(AnonymousUserMixin):

@@ -1,7 +1,11 @@
-"""The gift dialog in a real browser: every state a reader can meet, keyboard included."""
+"""The gift dialog in a real browser: every state a reader can meet, in English and Danish, at
+desktop and mobile width, with the keyboard, and without JavaScript where that means something."""
 
+import re
+from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
 from babel.dates import format_date
 from sqlalchemy import func, select
 
@@ -14,6 +18,57 @@ from tests.conftest import PASSWORD, SENTINEL
 
 SITE = "http://newsroom.test"
 DIALOG = "dialog[data-gift-dialog]"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+TEXT = {
+    "en": {
+        "locale": "en-GB",
+        "given": "You have given {used} of 5.",
+        "used_heading": "You cannot give more articles",
+        "technical": "Technical error",
+        "offline": "No internet connection",
+        "offline_text": "The article could not be given because there is no internet connection.",
+        "digital_plus": "This feature requires Digital+",
+        "via": "Give the article via:",
+        "social": "Share the article on social media.",
+        "works_until": "The link works until",
+        "create": "Create gift link",
+        "close": "Close",
+        "open": "Give access to a friend",
+        "copy": "Copy link",
+        "withdraw": "Withdraw link",
+        "confirm": "The slot stays used this month.",
+        "yes": "Yes, withdraw the link",
+        "banner": "{name} gave you this article",
+        "offer": "Read everything with Digital+",
+        "label_opened": "Opened",
+    },
+    "da": {
+        "locale": "da-DK",
+        "given": "Du har givet {used} af 5.",
+        "used_heading": "Du kan ikke give flere artikler",
+        "technical": "Teknisk fejl",
+        "offline": "Ingen internetforbindelse",
+        "offline_text": "Artiklen kunne ikke gives videre grundet manglende internetforbindelse.",
+        "digital_plus": "Denne funktion kræver Digital+",
+        "via": "Giv artiklen via:",
+        "social": "Del artiklen på sociale medier.",
+        "works_until": "Linket virker indtil",
+        "create": "Opret gavelink",
+        "close": "Luk",
+        "open": "Giv adgang til en ven",
+        "copy": "Kopiér link",
+        "withdraw": "Træk linket tilbage",
+        "confirm": "Pladsen forbliver brugt denne måned.",
+        "yes": "Ja, træk linket tilbage",
+        "banner": "{name} har givet dig denne artikel",
+        "offer": "Læs det hele med Digital+",
+        "label_opened": "Åbnet",
+    },
+}
+LANGS = ["en", "da"]
+WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(MOBILE, id="mobile")]
 
 
 def script_errors(page) -> list[str]:
@@ -26,6 +81,16 @@ def gift_rows(app) -> int:
         return db.session.scalar(select(func.count(Gift.id)))
 
 
+def give_now(app, user, article) -> None:
+    with app.app_context():
+        gifting.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
+        db.session.commit()
+
+
+def reader(page_factory, lang: str, viewport=DESKTOP, **options):
+    return page_factory(locale=TEXT[lang]["locale"], viewport=viewport, **options)
+
+
 def open_dialog(page, slug: str):
     page.goto(f"/articles/{slug}")
     page.locator("[data-gift-open]").click()
@@ -34,127 +99,339 @@ def open_dialog(page, slug: str):
     return dialog
 
 
-def test_gift_dialog_opens_shows_allowance_and_escape_returns_focus(
-    page_factory, make_user, make_article
+def duplicate_ids(page) -> list[str]:
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def focused_text(page) -> str:
+    return page.evaluate("document.activeElement.textContent.trim()")
+
+
+# ---- items 1, 2, 4, 6: opening straight into the right state ----------------------------------
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_opens_straight_into_allowance_used_with_the_renewal(
+    app, page_factory, make_user, make_article, lang, viewport
 ):
-    article = make_article()
+    t = TEXT[lang]
     user = make_user(digital_plus=True)
-    page = page_factory()
-    log_in(page, user.email, PASSWORD)
-    dialog = open_dialog(page, article.slug)
-    assert "You have given 0 of 5." in dialog.locator("[data-state=intro]").inner_text()
-    page.keyboard.press("Escape")
-    dialog.wait_for(state="hidden")
-    assert page.evaluate("document.activeElement.matches('[data-gift-open]')")
-    assert script_errors(page) == []
-
-
-def test_gift_dialog_gives_copies_and_the_link_opens_for_a_stranger(
-    page_factory, make_user, make_article
-):
-    article = make_article()
-    user = make_user(name="Karen Holm", digital_plus=True)
-    page = page_factory(permissions=["clipboard-read", "clipboard-write"])
-    log_in(page, user.email, PASSWORD)
-    dialog = open_dialog(page, article.slug)
-    dialog.locator("[data-state=intro] [data-gift-create]").click()
-
-    given = dialog.locator("[data-state=given]")
-    given.wait_for(state="visible")
-    assert "You have given 1 of 5." in given.inner_text()
-    url = given.locator("[data-gift-url]").input_value()
-    assert url.startswith(f"{SITE}/articles/{article.slug}?gift=")
-    given.locator("[data-gift-copy]").click()
-    given.locator("[data-gift-copied]").wait_for(state="visible")
-    assert page.evaluate("navigator.clipboard.readText()") == url
-
-    stranger = page_factory()
-    stranger.goto(url.removeprefix(SITE))
-    assert SENTINEL in stranger.locator("article").inner_text()
-    assert "Karen gave you this article" in stranger.locator(".gift-banner").inner_text()
-    assert script_errors(page) == []
-    assert script_errors(stranger) == []
-
-
-def test_gift_dialog_offline_says_so_and_charges_nothing(
-    app, page_factory, make_user, make_article
-):
-    article = make_article()
-    user = make_user(digital_plus=True)
-    page = page_factory()
-    log_in(page, user.email, PASSWORD)
-    dialog = open_dialog(page, article.slug)
-    page.context.set_offline(True)
-    offline = dialog.locator("[data-state=offline]")
-    offline.wait_for(state="visible")  # the browser's offline event switches the dialog
-    offline.locator("[data-gift-create]").click()  # trying anyway changes nothing
-    assert offline.is_visible()
-    assert "no internet connection" in offline.inner_text()
-    page.context.set_offline(False)
-    assert gift_rows(app) == 0
-    assert script_errors(page) == []
-
-
-def test_gift_dialog_allowance_used_shows_the_renewal(app, page_factory, make_user, make_article):
-    user = make_user(digital_plus=True)
-    given = [make_article() for _ in range(5)]
-    with app.app_context():
-        for article in given:
-            gifting.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
-            db.session.commit()
-    page = page_factory()
+    for _ in range(5):
+        give_now(app, user, make_article())
+    page = reader(page_factory, lang, viewport)
     log_in(page, user.email, PASSWORD)
     dialog = open_dialog(page, make_article().slug)
-    assert "You have given 5 of 5." in dialog.inner_text()
-    dialog.locator("[data-state=intro] [data-gift-create]").click()
     used = dialog.locator("[data-state=allowance_used]")
-    used.wait_for(state="visible")
-    text = used.inner_text()
-    assert "You cannot give more articles" in text
+    assert used.is_visible()
+    assert dialog.locator("[data-state=intro]").is_hidden()
     renews_on = clock.next_month_start(clock.now(), app.config["TIMEZONE"])
-    assert format_date(renews_on, "long", locale="en") in text
+    text = used.inner_text()
+    assert t["used_heading"] in text
+    assert format_date(renews_on, "long", locale=lang) in text
+    assert focused_text(page) == t["used_heading"]  # focus is in the state, not on <body>
+    assert dialog.get_by_role("button", name=t["create"]).count() == 0 or not (
+        dialog.get_by_role("button", name=t["create"]).is_visible()
+    )
+    close = dialog.get_by_role("button", name=t["close"])
+    assert t["close"] in close.inner_text()  # the accessible name is what it shows
+    assert duplicate_ids(page) == []
     assert gift_rows(app) == 5
     assert script_errors(page) == []
 
 
-def test_gift_dialog_for_a_visitor_offers_digital_plus_and_login(page_factory, make_article):
-    article = make_article()
-    page = page_factory()
-    dialog = open_dialog(page, article.slug)
-    upsell = dialog.locator("[data-state=login_required]")
-    assert "This feature requires Digital+" in upsell.inner_text()
-    login = upsell.get_by_role("link", name="Log in")
-    assert login.get_attribute("href") == f"/login?next=/articles/{article.slug}"
-    assert script_errors(page) == []
-
-
-def test_gift_dialog_for_a_reader_without_digital_plus_offers_it(
-    page_factory, make_user, make_article
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_opens_straight_into_the_link_of_an_article_given_this_month(
+    app, page_factory, make_user, make_article, lang, viewport
 ):
+    t = TEXT[lang]
+    user = make_user(digital_plus=True)
     article = make_article()
-    user = make_user()
-    page = page_factory()
+    give_now(app, user, article)
+    page = reader(page_factory, lang, viewport)
     log_in(page, user.email, PASSWORD)
     dialog = open_dialog(page, article.slug)
-    upsell = dialog.locator("[data-state=digital_plus_required]")
-    assert "This feature requires Digital+" in upsell.inner_text()
-    assert upsell.get_by_role("link", name="Get Digital+").is_visible()
+    given = dialog.locator("[data-state=given]")
+    assert given.is_visible()
+    url = given.locator("[data-gift-url]").input_value()
+    assert url.startswith(f"{SITE}/articles/{article.slug}?gift=")
+    text = given.inner_text()
+    assert t["given"].format(used=1) in text
+    assert t["works_until"] in text
+    assert t["via"] in text and t["social"] in text
+    assert duplicate_ids(page) == []
+    assert gift_rows(app) == 1
     assert script_errors(page) == []
 
 
-def test_gift_dialog_technical_error_says_so(app, page_factory, make_user, make_article):
+# ---- items 2, 4, 5: giving, focus, and how long the link works -------------------------------
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_gives_moves_focus_and_says_how_long_the_link_works(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    t = TEXT[lang]
+    article = make_article()
+    user = make_user(name="Karen Holm", digital_plus=True)
+    page = reader(page_factory, lang, viewport, permissions=["clipboard-read", "clipboard-write"])
+    log_in(page, user.email, PASSWORD)
+    dialog = open_dialog(page, article.slug)
+    assert t["given"].format(used=0) in dialog.locator("[data-state=intro]").inner_text()
+    dialog.get_by_role("button", name=t["create"]).click()
+
+    given = dialog.locator("[data-state=given]")
+    given.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.matches('[data-state=given] [data-gift-heading]')")
+    assert t["given"].format(used=1) in given.inner_text()
+    with app.app_context():
+        gift = db.session.scalars(select(Gift)).one()
+        last_day = format_date(gift.expires_at, "long", locale=lang)
+    assert f"{t['works_until']} {last_day}." in given.inner_text()
+    field = given.locator("[data-gift-url]")
+    url = field.input_value()
+    assert url.startswith(f"{SITE}/articles/{article.slug}?gift=")
+    # The field shows the start of the link (site and article), not the tail of the token.
+    assert field.evaluate("(el) => el.scrollLeft") == 0
+    assert field.evaluate("(el) => el.selectionStart") == 0
+    assert t["via"] in given.inner_text() and t["social"] in given.inner_text()
+    given.get_by_role("button", name=t["copy"]).click()
+    given.locator("[data-gift-copied]").wait_for(state="visible")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    assert duplicate_ids(page) == []
+
+    # Opening the dialog again shows the same link, not the button to make one.
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.matches('[data-gift-open]')")
+    page.locator("[data-gift-open]").click()
+    assert given.is_visible()
+    assert script_errors(page) == []
+
+
+# ---- item 3: offline is the browser's word; a silent server is a technical error -------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_server_not_answering_is_a_technical_error_not_offline(
+    app, page_factory, make_user, make_article, lang
+):
+    t = TEXT[lang]
     article = make_article()
     user = make_user(digital_plus=True)
-    page = page_factory()
+    page = reader(page_factory, lang)
     log_in(page, user.email, PASSWORD)
     dialog = open_dialog(page, article.slug)
+    page.route(f"**/articles/{article.slug}/gift", lambda route: route.abort("connectionrefused"))
+    dialog.get_by_role("button", name=t["create"]).click()
+    failed = dialog.locator("[data-state=technical_error]")
+    failed.wait_for(state="visible")
+    assert t["technical"] in failed.inner_text()
+    assert focused_text(page) == t["technical"]
+    assert dialog.locator("[data-state=offline]").is_hidden()
+
+    # A 5xx is the same technical error; trying again once the server answers succeeds.
+    page.unroute(f"**/articles/{article.slug}/gift")
     answer = '{"error": "technical_error", "message": "Try again."}'
     page.route(
         f"**/articles/{article.slug}/gift",
         lambda route: route.fulfill(status=503, content_type="application/json", body=answer),
     )
-    dialog.locator("[data-state=intro] [data-gift-create]").click()
-    failed = dialog.locator("[data-state=technical_error]")
+    failed.locator("[data-gift-retry]").click()
     failed.wait_for(state="visible")
-    assert "could not be gifted because of a technical error" in failed.inner_text()
+    page.unroute(f"**/articles/{article.slug}/gift")
+    failed.locator("[data-gift-retry]").click()
+    dialog.locator("[data-state=given]").wait_for(state="visible")
+    assert gift_rows(app) == 1
+    assert script_errors(page) == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_offline_says_so_charges_nothing_and_leaves_by_itself(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    t = TEXT[lang]
+    article = make_article()
+    user = make_user(digital_plus=True)
+    page = reader(page_factory, lang, viewport)
+    log_in(page, user.email, PASSWORD)
+    dialog = open_dialog(page, article.slug)
+    page.context.set_offline(True)
+    offline = dialog.locator("[data-state=offline]")
+    offline.wait_for(state="visible")  # the browser's offline event switches the dialog
+    assert t["offline"] in offline.inner_text()
+    assert t["offline_text"] in offline.inner_text()
+    offline.locator("[data-gift-retry]").click()  # trying anyway changes nothing
+    assert offline.is_visible()
+    page.context.set_offline(False)
+    intro = dialog.locator("[data-state=intro]")
+    intro.wait_for(state="visible")  # back online, the dialog leaves the offline state
     assert gift_rows(app) == 0
+    intro.get_by_role("button", name=t["create"]).click()
+    dialog.locator("[data-state=given]").wait_for(state="visible")
+    assert gift_rows(app) == 1
+    assert script_errors(page) == []
+
+
+# ---- item 2: the upsell for readers without Digital+ ----------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_for_a_visitor_offers_digital_plus_and_login(page_factory, make_article, lang):
+    article = make_article()
+    page = reader(page_factory, lang)
+    dialog = open_dialog(page, article.slug)
+    upsell = dialog.locator("[data-state=login_required]")
+    assert TEXT[lang]["digital_plus"] in upsell.inner_text()
+    assert focused_text(page) == TEXT[lang]["digital_plus"]
+    login = upsell.locator(f"a[href='/login?next=/articles/{article.slug}']")
+    assert login.is_visible()
+    assert duplicate_ids(page) == []
+    assert script_errors(page) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_dialog_for_a_reader_without_digital_plus_offers_it(
+    page_factory, make_user, make_article, lang
+):
+    article = make_article()
+    user = make_user()
+    page = reader(page_factory, lang)
+    log_in(page, user.email, PASSWORD)
+    dialog = open_dialog(page, article.slug)
+    upsell = dialog.locator("[data-state=digital_plus_required]")
+    assert TEXT[lang]["digital_plus"] in upsell.inner_text()
+    assert upsell.locator("a[href^='/digital-plus']").is_visible()
+    assert script_errors(page) == []
+
+
+# ---- item 14: a gift recipient is offered Digital+, not giving -------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_recipient_gets_the_digital_plus_offer_not_the_gift_button(
+    app, page_factory, make_user, make_article, lang
+):
+    t = TEXT[lang]
+    article = make_article()
+    giver = make_user(name="Karen Holm", digital_plus=True)
+    give_now(app, giver, article)
+    with app.app_context():
+        gift = db.session.scalars(select(Gift)).one()
+        token = gifting.token_for(gift, gift_policy())
+    stranger = reader(page_factory, lang)
+    stranger.goto(f"/articles/{article.slug}?gift={token}")
+    assert SENTINEL in stranger.locator("article").inner_text()
+    assert t["banner"].format(name="Karen") in stranger.locator(".gift-banner").inner_text()
+    assert stranger.locator("[data-gift-open]").count() == 0
+    assert t["offer"] in stranger.locator(".gift-offer").inner_text()
+    assert script_errors(stranger) == []
+
+
+# ---- without JavaScript: the gift page, Post/Redirect/Get -----------------------------------
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_without_javascript_posts_once_and_the_result_page_reloads_safely(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    t = TEXT[lang]
+    article = make_article()
+    user = make_user(digital_plus=True)
+    page = reader(page_factory, lang, viewport, java_script_enabled=False)
+    log_in(page, user.email, PASSWORD)
+    page.goto(f"/articles/{article.slug}")
+    page.get_by_role("button", name=t["open"]).click()
+    page.wait_for_url(re.compile(rf"/articles/{article.slug}/gift\??$"))
+    page.get_by_role("button", name=t["create"]).click()
+    page.wait_for_url(re.compile(rf"/articles/{article.slug}/gift$"))
+    field = page.locator("[data-state=given] [data-gift-url]")
+    assert field.input_value().startswith(f"{SITE}/articles/{article.slug}?gift=")
+    assert t["works_until"] in page.locator("[data-state=given]").inner_text()
+    assert page.get_by_role("button", name=t["copy"]).count() == 0 or not (
+        page.get_by_role("button", name=t["copy"]).is_visible()
+    )  # copying needs JavaScript: no dead button
+    page.reload()
+    assert field.input_value().startswith(f"{SITE}/articles/{article.slug}?gift=")
+    assert gift_rows(app) == 1
+    assert duplicate_ids(page) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gift_without_javascript_opens_in_allowance_used(
+    app, page_factory, make_user, make_article, lang
+):
+    user = make_user(digital_plus=True)
+    for _ in range(5):
+        give_now(app, user, make_article())
+    page = reader(page_factory, lang, java_script_enabled=False)
+    log_in(page, user.email, PASSWORD)
+    page.goto(f"/articles/{make_article().slug}")
+    page.get_by_role("button", name=TEXT[lang]["open"]).click()
+    assert TEXT[lang]["used_heading"] in page.locator("[data-state=allowance_used]").inner_text()
+    assert page.get_by_role("button", name=TEXT[lang]["create"]).count() == 0
+
+
+# ---- item 12: My gifts ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_my_gifts_copies_each_link_confirms_before_withdrawing_and_labels_on_mobile(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    t = TEXT[lang]
+    user = make_user(digital_plus=True)
+    first, second = make_article(), make_article()
+    give_now(app, user, first)
+    give_now(app, user, second)
+    page = reader(page_factory, lang, viewport, permissions=["clipboard-read", "clipboard-write"])
+    log_in(page, user.email, PASSWORD)
+    page.goto("/gifts")
+    rows = page.locator("[data-gift-row]")
+    assert rows.count() == 2
+    row = rows.first
+    row.get_by_role("button", name=t["copy"]).click()
+    row.locator("[data-copied]").wait_for(state="visible")
+    assert (
+        page.evaluate("navigator.clipboard.readText()")
+        == row.locator("[data-copy-source]").input_value()
+    )
+    # The column's name is shown beside each value when the table stacks on a phone.
+    label = (
+        row.locator("td[data-label]")
+        .nth(2)
+        .evaluate("(el) => getComputedStyle(el, '::before').content")
+    )
+    if viewport is MOBILE:
+        assert label == f'"{t["label_opened"]}"'
+    row.locator("summary").click()
+    assert t["confirm"] in row.locator(".revoke-confirm__body").inner_text()
+    row.get_by_role("button", name=t["yes"]).click()
+    page.wait_for_url("**/gifts")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Gift.id)).where(Gift.revoked_at.is_not(None)))
+    assert duplicate_ids(page) == []
+    assert script_errors(page) == []
+
+
+def test_my_gifts_withdraws_without_javascript_after_confirming(
+    app, page_factory, make_user, make_article
+):
+    user = make_user(digital_plus=True)
+    give_now(app, user, make_article())
+    page = reader(page_factory, "en", java_script_enabled=False)
+    log_in(page, user.email, PASSWORD)
+    page.goto("/gifts")
+    assert not page.get_by_role("button", name="Copy link").is_visible()
+    assert not page.get_by_role("button", name="Yes, withdraw the link").is_visible()
+    page.locator("summary").click()
+    page.get_by_role("button", name="Yes, withdraw the link").click()
+    page.wait_for_url("**/gifts")
+    with app.app_context():
+        assert db.session.scalars(select(Gift)).one().revoked_at is not None

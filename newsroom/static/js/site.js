@@ -4,18 +4,27 @@
 (function () {
   const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
-  // POST with the CSRF header; resolves to {status, data} or throws "offline"/"network".
-  async function postJSON(url) {
+  const TIMEOUT_MS = 15000;
+
+  // POST with the CSRF header; resolves to {status, data} or throws "offline" (the browser
+  // says it has no connection) or "network" (online, but no answer: refused, reset, timeout).
+  async function postJSON(url, body) {
     if (!navigator.onLine) throw new Error("offline");
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
     let response;
     try {
       response = await fetch(url, {
         method: "POST",
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        body: body || null,
+        signal: controller.signal,
       });
     } catch (_) {
       throw new Error(navigator.onLine ? "network" : "offline");
+    } finally {
+      clearTimeout(timer);
     }
     let data = null;
     try { data = await response.json(); } catch (_) { data = null; }
@@ -30,8 +39,17 @@
       section.hidden = section.dataset.state !== state;
     });
     const visible = dialog.querySelector(`[data-state="${state}"]`);
-    const focusTarget = visible?.querySelector("button, a, input");
+    visible?.querySelectorAll("[data-gift-url]").forEach(showStart);
+    // Focus goes into the new state (its heading, else its first control), so keyboard and
+    // screen-reader users learn what changed.
+    const focusTarget = visible?.querySelector("[data-gift-heading], button, a, input, textarea");
     if (focusTarget && dialog.open) focusTarget.focus();
+  }
+
+  // A long link shows its beginning (the site and article), not the tail of the token.
+  function showStart(input) {
+    try { input.setSelectionRange(0, 0); } catch (_) { /* not a text field */ }
+    input.scrollLeft = 0;
   }
 
   function fillAllowance(dialog, data) {
@@ -55,41 +73,73 @@
     return list;
   }
 
-  function fillLink(section, url, links) {
+  function fillLink(section, data) {
     const input = section.querySelector("[data-gift-url]");
-    if (input) input.value = url;
+    if (input) { input.value = data.url; showStart(input); }
     const copied = section.querySelector("[data-gift-copied]");
     if (copied) copied.hidden = true;
-    const share = section.querySelector("[data-gift-share]");
-    if (share && links) share.replaceChildren(shareList(links));
+    const links = data.share || [];
+    const email = section.querySelector("[data-gift-share-email]");
+    const social = section.querySelector("[data-gift-share-social]");
+    if (email) email.replaceChildren(shareList(links.filter((l) => l.channel === "email")));
+    if (social) social.replaceChildren(shareList(links.filter((l) => l.channel !== "email")));
+    const expires = section.querySelector("[data-gift-expires]");
+    if (expires) expires.textContent = data.expires_text || "";
+    const note = section.querySelector("[data-gift-sent-note]");
+    if (note) {
+      note.hidden = !data.note;
+      const text = note.querySelector("[data-gift-sent-note-text]");
+      if (text) text.textContent = data.note || "";  // text, never markup
+    }
   }
 
   async function createGift(dialog, form) {
+    if (dialog.getAttribute("aria-busy") === "true") return;
     dialog.setAttribute("aria-busy", "true");
     let result;
     try {
-      result = await postJSON(form.action);
-    } catch (_) {
-      // No answer at all (offline, or the request never reached us): nothing was charged.
-      showState(dialog, "offline");
+      result = await postJSON(form.action, new FormData(form));
+    } catch (error) {
+      // No answer at all: nothing was charged. Offline only when the browser says so.
+      showState(dialog, error.message === "offline" ? "offline" : "technical_error");
       return;
     } finally {
       dialog.removeAttribute("aria-busy");
     }
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.url) {
+      const problem = dialog.querySelector("[data-gift-note-error]");
+      if (problem) problem.hidden = true;
+      dialog.querySelector("[data-gift-note]")?.removeAttribute("aria-invalid");
       const state = data.free ? "free" : "given";
       if (!data.free) fillAllowance(dialog, data);
-      fillLink(dialog.querySelector(`[data-state="${state}"]`), data.url, data.share);
+      fillLink(dialog.querySelector(`[data-state="${state}"]`), data);
+      dialog.dataset.initialState = state;  // opening the dialog again shows the link
       showState(dialog, state);
       return;
     }
     const code = data && data.error;
+    if (code === "invalid_note") {
+      const note = dialog.querySelector("[data-gift-note]");
+      const problem = dialog.querySelector("[data-gift-note-error]");
+      if (problem) { problem.textContent = data.message || ""; problem.hidden = false; }
+      if (note) {
+        note.setAttribute("aria-invalid", "true");
+        note.setAttribute("aria-describedby", "gift-note-hint gift-note-error");
+        note.focus();
+      }
+      return;
+    }
     if (code === "allowance_used") {
       const message = dialog.querySelector('[data-state="allowance_used"] [data-gift-message]');
-      if (message && data.message) message.textContent = data.message;
+      if (message) message.textContent = data.renewal_text || data.message || "";
+      dialog.dataset.initialState = "allowance_used";
       showState(dialog, "allowance_used");
-    } else if (code === "login_required" || code === "digital_plus_required") {
+    } else if (code && dialog.querySelector(`[data-state="${code}"]`)) {
+      if (data.message) {
+        const message = dialog.querySelector(`[data-state="${code}"] [data-gift-message]`);
+        if (message) message.textContent = data.message;
+      }
       showState(dialog, code);
     } else {
       showState(dialog, "technical_error");  // 5xx, 429, or an answer we do not understand
@@ -101,18 +151,26 @@
     const dialog = root.querySelector("[data-gift-dialog]");
     if (!form || !dialog || typeof dialog.showModal !== "function") return;
     const opener = root.querySelector("[data-gift-open]");
+    const createForm = dialog.querySelector("[data-gift-create-form]");
     // Copying needs the Clipboard API (secure contexts); without it the link can be selected.
     dialog.querySelectorAll("[data-gift-copy]").forEach((b) => { b.hidden = !navigator.clipboard; });
 
+    const starting = () => dialog.dataset.initialState;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const initial = dialog.dataset.initialState;
       dialog.showModal();
-      if (initial === "intro" && !navigator.onLine) showState(dialog, "offline");
-      else showState(dialog, initial);
+      if (starting() === "intro" && !navigator.onLine) showState(dialog, "offline");
+      else showState(dialog, starting());
     });
-    dialog.querySelectorAll("[data-gift-create]").forEach((button) => {
-      button.addEventListener("click", () => createGift(dialog, form));
+    createForm?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      createGift(dialog, createForm);
+    });
+    dialog.querySelectorAll("[data-gift-retry]").forEach((button) => {
+      button.addEventListener("click", () => {
+        if (!navigator.onLine) { showState(dialog, "offline"); return; }
+        if (createForm) createGift(dialog, createForm);
+      });
     });
     dialog.querySelector("[data-gift-close]")?.addEventListener("click", () => dialog.close());
     dialog.addEventListener("close", () => opener?.focus());
@@ -131,7 +189,13 @@
       });
     });
     window.addEventListener("offline", () => {
-      if (dialog.open && dialog.dataset.state === "intro") showState(dialog, "offline");
+      if (dialog.open && ["intro", "technical_error"].includes(dialog.dataset.state)) {
+        showState(dialog, "offline");
+      }
+    });
+    // Back online: leave the offline state by itself, to where the reader was.
+    window.addEventListener("online", () => {
+      if (dialog.open && dialog.dataset.state === "offline") showState(dialog, starting());
     });
   }
 
@@ -156,13 +220,30 @@
     form.closest("[data-reading-list-item]")?.classList.toggle("is-removed", !saved);
   }
 
+  // The Digital+ offer next to the button, read out by the status region.
+  function showUpsell(form, message) {
+    const status = form.querySelector("[data-reading-list-status]");
+    if (!status) return;
+    const parts = [document.createTextNode(message + " ")];
+    for (const kind of ["upsell", "login"]) {
+      const href = form.dataset[`${kind}Href`];
+      if (!href) continue;
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = form.dataset[`${kind}Label`];
+      parts.push(link, document.createTextNode(" "));
+    }
+    status.replaceChildren(...parts);
+  }
+
   async function toggle(form) {
     const status = form.querySelector("[data-reading-list-status]");
     const button = form.querySelector("[data-reading-list-button]");
     const say = (text) => { if (status) status.textContent = text || ""; };
     say("");
     form.setAttribute("aria-busy", "true");
-    if (button) button.disabled = true;
+    // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>.
+    if (button) button.setAttribute("aria-disabled", "true");
     let result;
     try {
       result = await postJSON(form.action);
@@ -171,13 +252,13 @@
       return;
     } finally {
       form.removeAttribute("aria-busy");
-      if (button) button.disabled = false;
+      if (button) button.removeAttribute("aria-disabled");
     }
     const { status: code, data } = result;
     if ((code === 200 || code === 201) && data && typeof data.saved === "boolean") {
       showSaved(form, data.saved);
     } else if (code === 401 || code === 403) {
-      form.submit();  // the page answer carries the Digital+ offer and the way to log in
+      showUpsell(form, (data && data.message) || "");  // in place; focus stays on the button
     } else {
       say((data && data.message) || form.dataset.errorMessage);
     }
@@ -187,6 +268,25 @@
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       if (form.getAttribute("aria-busy") !== "true") toggle(form);
+    });
+  });
+})();
+
+// ---- Copy buttons on "My gifts" ----------------------------------------------------------
+(function () {
+  if (!navigator.clipboard) return;  // without the Clipboard API the link can be selected
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    const cell = button.closest("td") || button.parentElement;
+    const source = cell.querySelector("[data-copy-source]");
+    const done = cell.querySelector("[data-copied]");
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(source.value);
+        if (done) done.hidden = false;
+      } catch (_) {
+        source.select();
+      }
     });
   });
 })();
