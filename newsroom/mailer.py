@@ -109,6 +109,7 @@ def deliver_due(ids: list[int] | None = None, limit: int = BATCH_SIZE) -> Delive
                     connection = mail.get_connection()
                 _message(claimed, connection).send()
             except (OSError, smtplib.SMTPException) as error:
+                attempts = claimed.attempts  # the row may be gone after mark_failed
                 outbox.mark_failed(
                     session,
                     claimed,
@@ -121,8 +122,8 @@ def deliver_due(ids: list[int] | None = None, limit: int = BATCH_SIZE) -> Delive
                 report.failed += 1
                 log.warning(
                     "mail %s not delivered (attempt %s): %s",
-                    claimed.id,
-                    claimed.attempts,
+                    mail_id,
+                    attempts,
                     type(error).__name__,
                 )
                 if not isinstance(error, _MESSAGE_REFUSED):

@@ -3,6 +3,7 @@
 import email
 import re
 import threading
+import time
 from email.message import EmailMessage
 from email.policy import default as default_policy
 
@@ -51,6 +52,14 @@ class SMTPServer:
         """What has arrived for one address, oldest first."""
         with self.lock:
             return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, address: str, count: int = 1, seconds: float = 15.0) -> EmailMessage:
+        """The newest mail for an address once `count` have come. A live server sends after
+        the response is closed, so a browser may see the answer before the mail arrives."""
+        deadline = time.monotonic() + seconds
+        while len(self.to(address)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.last(address)
 
     def last(self, address: str) -> EmailMessage:
         received = self.to(address)

@@ -33,6 +33,8 @@ class Gift(Base):
     open_count: Mapped[int] = mapped_column(default=0)  # every good open, people or not
     # Plain text from the giver for the recipient, at most NOTE_MAX_LENGTH characters.
     note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    # The giver's interface language when giving: mails to the giver about it use it.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
 

@@ -44,6 +44,12 @@ class InvalidNote(DomainError):
     code = "invalid_note"
 
 
+class InvalidRecipient(DomainError):
+    """A friend's address for a gift mail that is not an e-mail address."""
+
+    code = "invalid_email"
+
+
 class TechnicalError(DomainError):
     """A fault outside the user's control; nothing was changed."""
 

@@ -144,8 +144,10 @@ def give(
     now: datetime,
     policy: Policy,
     note: str | None = None,
+    locale: str | None = None,
 ) -> GiftResult:
-    """Create this month's gift of `article`, or return the one already made.
+    """Create this month's gift of `article`, or return the one already made. `locale` is
+    the giver's language, for mails about the gift that reach them later.
 
     The count-then-insert runs under a lock on the giver (BEGIN IMMEDIATE on SQLite, a row
     lock on PostgreSQL), so simultaneous requests cannot exceed the allowance; the unique
@@ -175,7 +177,9 @@ def give(
             _renew(session, existing, now, policy)
         if note is not None and note != existing.note:
             existing.note = note
-            session.flush()
+        if locale:
+            existing.locale = locale
+        session.flush()
         quota = Allowance(used, limit, renews_on)
         return GiftResult(quota, existing, False, token_for(existing, policy))
     if used >= limit:
@@ -188,6 +192,7 @@ def give(
         created_at=now,
         expires_at=now + timedelta(days=policy.link_days),
         note=note,
+        locale=locale,
     )
     session.add(gift)
     session.flush()

@@ -12,6 +12,11 @@ from newsroom.models import OutboxMail
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 
+# Mails to people who are not readers here (a gift sent to a friend): the address goes
+# with the mail once it is sent or given up, and is kept nowhere else.
+FORGOTTEN_ONCE_SENT = frozenset({"gift_link"})
+
+
 def queue(
     session: Session,
     *,
@@ -76,6 +81,10 @@ def claim(session: Session, mail_id: int, now: datetime, lease: timedelta) -> Ou
 
 
 def mark_sent(session: Session, mail: OutboxMail, now: datetime) -> None:
+    if mail.kind in FORGOTTEN_ONCE_SENT:
+        session.delete(mail)
+        session.flush()
+        return
     mail.sent_at = now
     mail.claim = None
     mail.claimed_until = None
@@ -102,6 +111,10 @@ def mark_failed(
     mail.claimed_until = None
     mail.last_error = error[:500]
     if mail.attempts >= max_attempts:
+        if mail.kind in FORGOTTEN_ONCE_SENT:
+            session.delete(mail)
+            session.flush()
+            return
         mail.gave_up_at = now
     else:
         mail.due_at = now + retry_delay(mail.attempts, first_retry)

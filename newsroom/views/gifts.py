@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,12 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsroom.api.errors import error_response
 from newsroom.api.gifts import gift_json
 from newsroom.extensions import db, limiter
+from newsroom.mailer import queue_mail
 from newsroom.models import Gift
-from newsroom.services import articles, gifting
+from newsroom.services import account_links, articles, gift_mail, gifting
 from newsroom.services.errors import (
     AllowanceUsed,
     DigitalPlusRequired,
+    DomainError,
     InvalidNote,
+    InvalidRecipient,
     NotFound,
     NotGiftable,
 )
@@ -54,6 +58,45 @@ log = logging.getLogger("newsroom.gifts")
 
 def _limit_key() -> str:
     return f"gift-create:{current_user.get_id() or request.remote_addr}"
+
+
+def _mail_limit_key() -> str:
+    return f"gift-mail:{current_user.get_id() or request.remote_addr}"
+
+
+def _not_mailing() -> bool:
+    return not request.form.get("email", "").strip()
+
+
+def _mail_problem(error: DomainError) -> tuple[int, str]:
+    if isinstance(error, InvalidRecipient):
+        return 400, _("Enter your friend's e-mail address, such as name@example.com.")
+    return 403, _(
+        "To send gifts by e-mail, first confirm your own address with the link we sent "
+        "you (your account page can send it again). Nothing was charged."
+    )
+
+
+def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
+    """Queue the link (and the note) to the friend in the giver's language; the answer says
+    where it went, once, and the address is kept nowhere."""
+    queue_mail(
+        db.session,
+        to=to,
+        template="gift_link",
+        kind="gift_link",
+        subject=lazy_gettext(
+            "%(name)s gave you an article: %(title)s",
+            name=current_user.first_name,
+            title=article.headline,
+        ),
+        giver=current_user.first_name,
+        article=article,
+        url=url,
+        note=gift.note if gift is not None else None,
+        works_until=link_works_until(gift) if gift is not None else None,
+    )
+    return _("The link is on its way to %(address)s.", address=to)
 
 
 def _answer(
@@ -86,6 +129,12 @@ def page(slug: str):
 
 @bp.post("/articles/<slug>/gift")
 @limiter.limit(lambda: setting("GIFT_CREATE_LIMIT"), key_func=_limit_key)
+@limiter.limit(
+    lambda: setting("GIFT_MAIL_LIMIT"),
+    key_func=_mail_limit_key,
+    exempt_when=_not_mailing,
+    deduct_when=lambda response: response.status_code < 400,  # only mails that went
+)
 def create(slug: str):
     now = request_now()
     article = articles.find_visible(db.session, slug, now)
@@ -99,6 +148,19 @@ def create(slug: str):
             _("Log in with your Digital+ account to give access to this article."),
         )
     note = request.form.get("note")
+    mail_to = request.form.get("email", "").strip()
+    if mail_to:
+        try:
+            mail_to = gift_mail.recipient_address(mail_to)
+            account_links.require_verified(current_user)
+        except (InvalidRecipient, account_links.EmailNotVerified) as exc:
+            status, message = _mail_problem(exc)
+            if wants_json():
+                return error_response(exc.code, message, status)
+            dialog = dialog_for(article)
+            dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
+            dialog.note = note or ""
+            return _page(article, dialog, status)
     try:
         result = gifting.give(
             db.session,
@@ -108,7 +170,15 @@ def create(slug: str):
             now,
             gift_policy(),
             note=note,
+            locale=str(get_locale()),
         )
+        if result.gift is None:
+            url = site_url(url_for("articles.show", slug=article.slug))
+        else:
+            url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+        mailed_text = None
+        if mail_to:
+            mailed_text = _mail_gift_link(article, url, mail_to, result.gift)
         db.session.commit()
     except InvalidNote as exc:
         db.session.rollback()
@@ -156,14 +226,14 @@ def create(slug: str):
         return response
 
     if not wants_json():
-        if result.created:
+        if mailed_text:
+            flash(mailed_text, "success")
+        elif result.created:
             flash(_("Your gift link is ready."), "success")
         return redirect(url_for("gifts.page", slug=article.slug), 303)
-    if result.gift is None:
-        url = site_url(url_for("articles.show", slug=article.slug))
-    else:
-        url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
     body = {"url": url, **allowance_json(result.allowance)}
+    if mailed_text:
+        body["mailed_text"] = mailed_text
     share = share_links(url, article.headline)
     body.update(created=result.created, free=result.gift is None, share=[asdict(s) for s in share])
     if result.gift is not None:
@@ -241,6 +311,8 @@ def ask(slug: str):
             _("This gift link is not valid."),
             404,
         )
+    if asked.created and asked.giver.email and asked.giver.deleted_at is None:
+        _mail_request_to_giver(asked)
     db.session.commit()
     message = _(
         "We have told %(name)s that you would like a new link.", name=asked.giver.first_name
@@ -249,6 +321,22 @@ def ask(slug: str):
         return jsonify({"asked": True, "message": message})
     flash(message, "success")
     return redirect(url_for("articles.show", slug=article.slug), 303)
+
+
+def _mail_request_to_giver(asked: gifting.AskResult) -> None:
+    """The giver hears of the request by mail too, in the language they gave the gift in."""
+    queue_mail(
+        db.session,
+        to=asked.giver.email,
+        template="gift_request",
+        subject=lazy_gettext(
+            "Someone asks for a new link to %(title)s", title=asked.gift.article.headline
+        ),
+        locale=asked.gift.locale or setting("BABEL_DEFAULT_LOCALE"),
+        name=asked.giver.first_name,
+        article=asked.gift.article,
+        gifts_url=site_url(url_for("gifts.index")),
+    )
 
 
 @bp.post("/gifts/<int:gift_id>/renew")

@@ -85,6 +85,11 @@ class Dialog:
     expires_text: str | None = None
     note: str = ""  # what the giver typed, kept when the form comes back with a problem
     note_error: str | None = None
+    # The friend's address comes back only to the form it was typed in, with its problem.
+    email_form: str | None = None
+    email: str = ""
+    email_error: str | None = None
+    mailed_text: str | None = None
 
 
 def dialog_for(article) -> Dialog:

@@ -13,6 +13,7 @@ from newsroom.web.policy import gift_policy
 from tests.browser.conftest import log_in
 from tests.conftest import PASSWORD, SENTINEL
 from tests.gift_helpers import BOTS, BROWSER
+from tests.mailbox import link_in
 
 DIALOG = "dialog[data-gift-dialog]"
 TEXT = {
@@ -31,6 +32,7 @@ TEXT = {
         "accounts": "{n} new account",
         "plus": "{n} took Digital+",
         "register": "Create a free account",
+        "asked_subject": "Someone asks for a new link to",
     },
     "da": {
         "locale": "da-DK",
@@ -47,9 +49,15 @@ TEXT = {
         "accounts": "{n} ny konto",
         "plus": "{n} tog Digital+",
         "register": "Opret en gratis konto",
+        "asked_subject": "En beder om et nyt link til",
     },
 }
 LANGS = ["en", "da"]
+
+
+@pytest.fixture
+def app_config(smtp_server):
+    return smtp_server.app_config
 
 
 def script_errors(page) -> list[str]:
@@ -114,14 +122,16 @@ def test_note_too_long_is_refused_in_place(app, page_factory, make_user, make_ar
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_expired_link_asks_the_giver_who_sends_a_new_one(
-    app, page_factory, make_user, make_article, lang, javascript
+    app, page_factory, make_user, make_article, smtp_server, lang, javascript
 ):
     t = TEXT[lang]
     article = make_article()
     giver = make_user(name="Karen Holm", digital_plus=True)
     with app.app_context():
         old = datetime.now(UTC) - timedelta(days=31)
-        token = gifting.give(db.session, giver, True, article, old, gift_policy()).token
+        token = gifting.give(
+            db.session, giver, True, article, old, gift_policy(), locale=lang
+        ).token
         db.session.commit()
     stranger = reader(page_factory, lang, java_script_enabled=javascript)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
@@ -133,9 +143,11 @@ def test_expired_link_asks_the_giver_who_sends_a_new_one(
     with app.app_context():
         assert len(db.session.scalars(select(GiftRequest)).all()) == 1
 
+    mail = smtp_server.wait_for(giver.email)  # the giver hears of it by mail too
+    assert mail["Subject"].strip().startswith(t["asked_subject"])
     page = reader(page_factory, lang, java_script_enabled=javascript)
     log_in(page, giver.email, PASSWORD)
-    page.goto("/gifts")
+    page.goto(link_in(mail))
     assert t["request"] in page.locator("[data-gift-request]").inner_text()
     page.get_by_role("button", name=t["renew"]).click()
     page.wait_for_url(f"**/articles/{article.slug}/gift")

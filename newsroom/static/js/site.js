@@ -93,6 +93,54 @@
     }
   }
 
+  function showEmailProblem(form, message) {
+    const field = form.querySelector("[data-gift-email]");
+    const problem = form.querySelector("[data-gift-email-error]");
+    if (!field || !problem) return false;
+    problem.textContent = message || "";
+    problem.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", `${field.id}-hint ${problem.id}`);
+    field.focus();
+    return true;
+  }
+
+  function clearEmailProblem(form) {
+    const field = form.querySelector("[data-gift-email]");
+    const problem = form.querySelector("[data-gift-email-error]");
+    if (problem) problem.hidden = true;
+    if (field) {
+      field.removeAttribute("aria-invalid");
+      field.setAttribute("aria-describedby", `${field.id}-hint`);
+    }
+  }
+
+  // Mail this month's link from the given state: nothing more is counted.
+  async function mailGift(dialog, form) {
+    if (form.getAttribute("aria-busy") === "true") return;
+    form.setAttribute("aria-busy", "true");
+    const sent = form.querySelector("[data-gift-mailed]");
+    if (sent) sent.textContent = "";
+    let result;
+    try {
+      result = await postJSON(form.action, new FormData(form));
+    } catch (error) {
+      showState(dialog, error.message === "offline" ? "offline" : "technical_error");
+      return;
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+    const { status, data } = result;
+    if ((status === 200 || status === 201) && data && data.mailed_text) {
+      clearEmailProblem(form);
+      form.querySelector("[data-gift-email]").value = "";
+      if (sent) sent.textContent = data.mailed_text;
+      return;
+    }
+    if (data && data.message && showEmailProblem(form, data.message)) return;
+    showState(dialog, "technical_error");
+  }
+
   async function createGift(dialog, form) {
     if (dialog.getAttribute("aria-busy") === "true") return;
     dialog.setAttribute("aria-busy", "true");
@@ -108,6 +156,11 @@
     }
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.url) {
+      clearEmailProblem(form);
+      const mailedTo = form.querySelector("[data-gift-email]");
+      if (mailedTo) mailedTo.value = "";
+      const sent = dialog.querySelector("[data-gift-mailed]");
+      if (sent) sent.textContent = data.mailed_text || "";
       const problem = dialog.querySelector("[data-gift-note-error]");
       if (problem) problem.hidden = true;
       dialog.querySelector("[data-gift-note]")?.removeAttribute("aria-invalid");
@@ -119,6 +172,11 @@
       return;
     }
     const code = data && data.error;
+    const mailing = Boolean(form.querySelector("[data-gift-email]")?.value);
+    if (["invalid_email", "email_not_verified"].includes(code) || (mailing && code === "rate_limited")) {
+      showEmailProblem(form, data.message);
+      return;
+    }
     if (code === "invalid_note") {
       const note = dialog.querySelector("[data-gift-note]");
       const problem = dialog.querySelector("[data-gift-note-error]");
@@ -165,6 +223,11 @@
     createForm?.addEventListener("submit", (event) => {
       event.preventDefault();
       createGift(dialog, createForm);
+    });
+    const mailForm = dialog.querySelector("[data-gift-mail-form]");
+    mailForm?.addEventListener("submit", (event) => {
+      event.preventDefault();
+      mailGift(dialog, mailForm);
     });
     dialog.querySelectorAll("[data-gift-retry]").forEach((button) => {
       button.addEventListener("click", () => {
