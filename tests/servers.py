@@ -79,7 +79,8 @@ def gunicorn_server(env: dict[str, str], workers: int = 4, log_path: Path | None
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/healthz")
+        # Workers import the whole app; on a busy 2-core machine that can take a while.
+        wait_until_up(base + "/healthz", seconds=120)
         yield base
     finally:
         process.terminate()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Gift, GiftRequest, OutboxMail
-from newsroom.services import gifting
+from newsroom.services import gifting, outbox
 from newsroom.web.policy import gift_policy
 from tests.conftest import SENTINEL, Auth, csrf_token
 from tests.gift_helpers import JSON, gift_path, give, local_path, open_as
@@ -246,3 +246,25 @@ def test_request_mail_never_holds_the_recipients_details(app, giver, make_articl
 def test_gift_json_reports_nothing_mailed_without_an_address(app, giver, auth, make_article):
     body = auth.post(gift_path(make_article()), headers=JSON).get_json()
     assert "mailed_text" not in body
+
+
+@pytest.mark.parametrize(("kind", "kept"), [("gift_link", False), ("verify_email", True)])
+def test_outbox_forgets_a_friends_address_when_it_gives_up(app, kind, kept):
+    now = datetime.now(UTC)
+    with app.app_context():
+        mail = outbox.queue(
+            db.session,
+            recipient=FRIEND,
+            subject="s",
+            text="t",
+            html="h",
+            kind=kind,
+            now=now,
+            message_domain="newsroom.test",
+        )
+        mail.attempts = 3
+        outbox.mark_failed(
+            db.session, mail, now, "refused", first_retry=timedelta(0), max_attempts=3
+        )
+        db.session.commit()
+    assert [m.recipient for m in outbox_rows(app)] == ([FRIEND] if kept else [])
