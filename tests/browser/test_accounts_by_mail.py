@@ -112,7 +112,7 @@ def test_browser_change_email_by_the_mailed_link(page_factory, smtp_server, make
     page.wait_for_url("**/account/email")
     page.fill("input[name=email]", new_address)
     page.fill("input[name=current_password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    page.click("form[action='/account/email'] button[type=submit]")
     page.wait_for_url("**/account")
     assert words["link_sent"] in main_text(page)
     assert smtp_server.last(user.email)  # the old address is told
@@ -136,7 +136,7 @@ def test_browser_export_then_delete_account(page_factory, make_user, app, lang):
     exported = json.loads(download.value.path().read_text(encoding="utf-8"))
     assert exported["profile"]["email"] == user.email
     page.fill("input[name=current_password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    page.click("form[action='/account/delete'] button[type=submit]")
     page.wait_for_url(lambda url: "/account" not in url)
     assert words["deleted"] in main_text(page)
     page.goto("/account")
