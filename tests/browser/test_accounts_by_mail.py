@@ -67,7 +67,7 @@ def test_browser_register_and_confirm_by_the_mailed_link(page_factory, smtp_serv
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/register" not in url)
     assert words["confirm_banner"] in main_text(page)
-    page.goto(link_in(smtp_server.last(f"new-{lang}@example.com")))
+    page.goto(link_in(smtp_server.wait_for(f"new-{lang}@example.com")))
     page.wait_for_url("**/account")
     assert words["confirmed"] in main_text(page)
     assert words["confirm_banner"] not in main_text(page)
@@ -90,7 +90,7 @@ def test_browser_forgot_password_and_reset_by_the_mailed_link(
     page.click("main form button[type=submit]")
     page.locator("[data-forgot-sent]").wait_for()
     assert words["sent"] in main_text(page)
-    page.goto(link_in(smtp_server.last(user.email)))
+    page.goto(link_in(smtp_server.wait_for(user.email)))
     page.fill("input[name=password]", NEW_PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/login")
@@ -115,8 +115,8 @@ def test_browser_change_email_by_the_mailed_link(page_factory, smtp_server, make
     page.click("form[action='/account/email'] button[type=submit]")
     page.wait_for_url("**/account")
     assert words["link_sent"] in main_text(page)
-    assert smtp_server.last(user.email)  # the old address is told
-    page.goto(link_in(smtp_server.last(new_address)))
+    assert smtp_server.wait_for(user.email)  # the old address is told
+    page.goto(link_in(smtp_server.wait_for(new_address)))
     page.wait_for_url("**/account")
     assert words["email_changed"] in main_text(page)
     assert new_address in main_text(page)
