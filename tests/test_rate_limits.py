@@ -75,7 +75,7 @@ def test_login_limit_answers_json_when_asked(client, make_user):
 
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 8
-WINDOW_SECONDS = 2
+WINDOW_SECONDS = 10  # wide enough that a busy machine finishes the burst inside it
 
 
 @pytest.fixture
