@@ -60,6 +60,7 @@ def make_test_app(database_url: str, **overrides):
         "SITE_URL": "http://newsroom.test",
         "SIDEBAR_CACHE_SECONDS": 0,
         "ARTICLE_CACHE_SECONDS": 0,
+        "PAGE_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

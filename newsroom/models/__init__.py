@@ -2,6 +2,7 @@
 
 from newsroom.models.article import Article
 from newsroom.models.author import Author
+from newsroom.models.content_version import ContentVersion
 from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
 from newsroom.models.plan import Plan
@@ -15,6 +16,7 @@ __all__ = [
     "Article",
     "ArticleRead",
     "Author",
+    "ContentVersion",
     "DailyArticleViews",
     "Gift",
     "GiftOpen",

@@ -34,6 +34,7 @@ from newsroom.services.paywall import Access, GiftState, Grant
 from newsroom.web import browsers, gift_dialog
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
+from newsroom.web.page_cache import sync_content_version
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
 
@@ -132,7 +133,9 @@ def front():
 def article_record(slug: str) -> ArticleRecord | None:
     """The same for every reader (access is decided per request), so it is cached for
     ARTICLE_CACHE_SECONDS. Each copy is a whole row: a body is only ever shown under its own
-    version's lock, and an editor's lock, unpublish or re-import takes effect on expiry."""
+    version's lock. An editor's lock, unpublish or re-import raises the content version,
+    which empties the cache at once."""
+    sync_content_version()
     return cached(
         f"article:{slug}",
         lambda: articles.record_by_slug(db.session, slug),

@@ -1,0 +1,326 @@
+"""Pages kept for anonymous readers (web/page_cache.py): never across access, language or
+reader, and an editor's import, lock change or unpublish is seen by the very next reader."""
+
+import re
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from newsroom.extensions import db
+from newsroom.services import articles, content_version, importing
+from tests.conftest import CSRF_META, PASSWORD, SENTINEL, csrf_token, locked_body, now_utc
+from tests.gift_helpers import BROWSER, give, local_path
+
+TZ = "Europe/Copenhagen"
+SLUG = "cached-piece"
+
+
+@pytest.fixture
+def app_config() -> dict:
+    # Every cache on and long-lived: only the content version can make a change visible.
+    return {
+        "PAGE_CACHE_SECONDS": 3600,
+        "ARTICLE_CACHE_SECONDS": 3600,
+        "SIDEBAR_CACHE_SECONDS": 3600,
+    }
+
+
+def source_text(title="A cached piece", locked="true", published="true", body=None) -> str:
+    fields = {
+        "slug": SLUG,
+        "title": title,
+        "lead": "A lead anyone may read.",
+        "section": "Debate",
+        "kind": "commentary",
+        "author": "Ada Berg",
+        "author_title": "adviser",
+        "language": "en",
+        "published_at": (now_utc() - timedelta(hours=1)).isoformat(),
+        "locked": locked,
+        "published": published,
+    }
+    front = "\n".join(f"{k}: {v}" for k, v in fields.items())
+    return f"---\n{front}\n---\n{body or locked_body()}\n"
+
+
+def import_article(app, tmp_path, **fields) -> None:
+    path = tmp_path / f"{SLUG}.md"
+    path.write_text(source_text(**fields), encoding="utf-8")
+    with app.app_context():
+        report = importing.import_paths(db.session, [path], TZ)
+        db.session.commit()
+    assert not report.problems
+
+
+def kept_pages(app) -> dict:
+    store = app.extensions.get("newsroom.cache", {})
+    return {key: entry[1] for key, entry in store.items() if key[0] == "page"}
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def logged_in(app, user):
+    client = app.test_client()
+    answer = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(client, "/login"),
+        },
+    )
+    assert answer.status_code == 302
+    return client
+
+
+def test_anonymous_article_page_is_kept_and_served_again(app, tmp_path):
+    import_article(app, tmp_path)
+    first = app.test_client().get(f"/articles/{SLUG}")
+    assert first.status_code == 200
+    assert len(kept_pages(app)) == 1
+    again = app.test_client().get(f"/articles/{SLUG}")
+    assert again.status_code == 200
+    assert "A cached piece" in text_of(again)
+    assert SENTINEL not in text_of(first) + text_of(again)
+    assert again.headers["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in again.headers["Vary"]
+    assert again.headers["Content-Security-Policy"]
+
+
+def test_each_reader_gets_their_own_working_csrf_token_from_a_kept_page(app, tmp_path):
+    import_article(app, tmp_path)
+    tokens = set()
+    for _ in range(3):
+        client = app.test_client()
+        page = client.get(f"/articles/{SLUG}")
+        token = CSRF_META.search(text_of(page))[1]
+        assert text_of(page).count(token) >= 2  # the meta tag and the language switch
+        tokens.add(token)
+        # The token is the reader's own: the language switch accepts it.
+        answer = client.post("/language", data={"lang": "da", "csrf_token": token, "next": "/"})
+        assert answer.status_code == 302
+    assert len(tokens) == 3
+
+
+def test_kept_pages_hold_no_token_cookie_or_placeholder_of_any_reader(app, tmp_path):
+    import_article(app, tmp_path)
+    client = app.test_client()
+    page = client.get(f"/articles/{SLUG}")
+    token = CSRF_META.search(text_of(page))[1]
+    cookie = page.headers["Set-Cookie"]
+    assert "session=" in cookie
+    marker = app.extensions["newsroom.page_marker"]
+    assert marker not in text_of(page)
+    (kept,) = kept_pages(app).values()
+    stored = b"".join(kept.parts).decode()
+    assert token not in stored
+    assert "session=" not in stored
+    assert all(name != "Set-Cookie" for name, _ in kept.headers)
+    # The next reader, without a cookie, gets a session of their own, not the first one's.
+    other = app.test_client().get(f"/articles/{SLUG}")
+    assert other.headers["Set-Cookie"] != cookie
+    assert token not in text_of(other)
+
+
+def test_a_subscribers_page_never_reaches_an_anonymous_reader(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    subscriber = logged_in(app, make_user(digital_plus=True))
+    assert SENTINEL in text_of(subscriber.get(f"/articles/{SLUG}"))
+    anonymous = app.test_client().get(f"/articles/{SLUG}")
+    assert SENTINEL not in text_of(anonymous)
+    assert SENTINEL in text_of(subscriber.get(f"/articles/{SLUG}"))
+
+
+def test_a_kept_anonymous_page_never_reaches_a_logged_in_reader(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    assert "Log in" in text_of(app.test_client().get(f"/articles/{SLUG}"))
+    subscriber = logged_in(app, make_user(digital_plus=True))
+    page = text_of(subscriber.get(f"/articles/{SLUG}"))
+    assert SENTINEL in page
+    assert "Log out" in page
+    registered = logged_in(app, make_user())
+    page = text_of(registered.get(f"/articles/{SLUG}"))
+    assert SENTINEL not in page
+    assert "Log out" in page
+
+
+def test_a_remember_me_cookie_is_never_answered_with_the_anonymous_page(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    app.test_client().get(f"/articles/{SLUG}")
+    user = make_user(digital_plus=True)
+    browser = app.test_client()
+    browser.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "csrf_token": csrf_token(browser, "/login"),
+        },
+    )
+    remember = browser.get_cookie("remember_token")
+    assert remember is not None
+    fresh = app.test_client()  # the browser was closed: only the remember-me cookie is left
+    fresh.set_cookie("remember_token", remember.value)
+    assert SENTINEL in text_of(fresh.get(f"/articles/{SLUG}"))
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [({"Accept-Language": "da"}, {"Accept-Language": "en"}), ({}, {"Accept-Language": "da"})],
+)
+def test_a_kept_page_never_crosses_languages(app, tmp_path, first, second):
+    import_article(app, tmp_path)
+    pages = {}
+    for headers in (first, second, first, second):
+        page = text_of(app.test_client().get(f"/articles/{SLUG}", headers=headers))
+        pages.setdefault(headers.get("Accept-Language", "en"), set()).add(
+            re.search(r'<html lang="([^"]+)"', page)[1]
+        )
+    assert pages == {lang: {lang} for lang in pages}
+    danish = text_of(app.test_client().get(f"/articles/{SLUG}", headers={"Accept-Language": "da"}))
+    assert "Log ind" in danish
+
+
+def test_the_language_cookie_chooses_the_kept_page(app, tmp_path):
+    import_article(app, tmp_path)
+    english = app.test_client()
+    assert '<html lang="en"' in text_of(english.get(f"/articles/{SLUG}"))
+    danish = app.test_client()
+    danish.set_cookie("lang", "da")
+    assert '<html lang="da"' in text_of(danish.get(f"/articles/{SLUG}"))
+    assert '<html lang="en"' in text_of(english.get(f"/articles/{SLUG}"))
+
+
+def test_american_and_british_date_forms_are_kept_apart(app, tmp_path):
+    import_article(app, tmp_path)
+    british = text_of(app.test_client().get("/", headers={"Accept-Language": "en-GB"}))
+    american = text_of(app.test_client().get("/", headers={"Accept-Language": "en-US"}))
+    assert british != american
+    assert len(kept_pages(app)) == 2
+
+
+def test_an_editors_lock_is_seen_at_once(app, tmp_path):
+    import_article(app, tmp_path, locked="false")
+    assert SENTINEL in text_of(app.test_client().get(f"/articles/{SLUG}"))
+    import_article(app, tmp_path, locked="true")
+    page = text_of(app.test_client().get(f"/articles/{SLUG}"))
+    assert SENTINEL not in page
+    assert "This article requires Digital+" in page
+
+
+def test_an_editors_unpublish_is_seen_at_once(app, tmp_path):
+    import_article(app, tmp_path)
+    assert app.test_client().get(f"/articles/{SLUG}").status_code == 200
+    assert "A cached piece" in text_of(app.test_client().get("/"))
+    import_article(app, tmp_path, published="false")
+    assert app.test_client().get(f"/articles/{SLUG}").status_code == 404
+    assert "A cached piece" not in text_of(app.test_client().get("/"))
+
+
+def test_a_reimport_is_seen_at_once_on_every_kept_page(app, tmp_path):
+    import_article(app, tmp_path)
+    paths = [f"/articles/{SLUG}", "/", "/sections/debate", "/search?q=lead"]
+    for path in paths:
+        assert "A cached piece" in text_of(app.test_client().get(path)), path
+    import_article(app, tmp_path, title="A rewritten piece")
+    for path in paths:
+        page = text_of(app.test_client().get(path))
+        assert "A rewritten piece" in page, path
+        assert "A cached piece" not in page, path
+
+
+def test_every_app_server_sees_the_change(app, tmp_path, database_url, app_config):
+    """Two processes' worth of caches: the version lives in the shared database."""
+    from tests.conftest import make_test_app
+
+    other = make_test_app(database_url, **app_config)
+    try:
+        import_article(app, tmp_path, locked="false")
+        assert SENTINEL in text_of(other.test_client().get(f"/articles/{SLUG}"))
+        import_article(app, tmp_path, locked="true")
+        assert SENTINEL not in text_of(other.test_client().get(f"/articles/{SLUG}"))
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_a_gift_recipients_page_is_never_kept(app, tmp_path, make_user, auth):
+    import_article(app, tmp_path)
+    auth.login(make_user(digital_plus=True).email)
+    given = give(auth, SimpleNamespace(slug=SLUG))
+    assert given.status_code == 201
+    link = local_path(given.get_json()["url"])
+    recipient = app.test_client()
+    page = recipient.get(link, headers={"User-Agent": BROWSER})
+    assert SENTINEL in text_of(page)
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert kept_pages(app) == {}
+    assert SENTINEL not in text_of(app.test_client().get(f"/articles/{SLUG}"))
+    # The recipient's own browser (gift cookie, no token) is an anonymous reader again.
+    assert SENTINEL not in text_of(recipient.get(f"/articles/{SLUG}"))
+
+
+def test_unknown_parameters_and_json_are_rendered_each_time(app, tmp_path):
+    import_article(app, tmp_path)
+    client = app.test_client()
+    client.get(f"/articles/{SLUG}?utm_source=mail")
+    client.get(f"/articles/{SLUG}", headers={"Accept": "application/json"})
+    client.get(f"/articles/{SLUG}?format=json")
+    assert kept_pages(app) == {}
+
+
+def test_flashed_messages_are_shown_and_never_kept(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    client = logged_in(app, make_user())
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    kept_before = set(kept_pages(app))
+    assert "You are logged out." in text_of(client.get(f"/articles/{SLUG}"))
+    assert set(kept_pages(app)) == kept_before
+    assert "You are logged out." not in text_of(app.test_client().get(f"/articles/{SLUG}"))
+    assert "You are logged out." not in text_of(client.get(f"/articles/{SLUG}"))
+
+
+def test_an_anonymous_search_never_counts_locked_words_even_after_a_subscribers(
+    app, tmp_path, make_user
+):
+    import_article(app, tmp_path)
+    word = "Kvartsuret"
+    subscriber = logged_in(app, make_user(digital_plus=True))
+    assert SLUG in text_of(subscriber.get(f"/search?q={word}"))
+    assert SLUG not in text_of(app.test_client().get(f"/search?q={word}"))
+    assert SLUG not in text_of(app.test_client().get(f"/search?q={word}"))
+    assert SLUG in text_of(subscriber.get(f"/search?q={word}"))
+
+
+def test_a_scheduled_article_bounds_how_long_a_listing_is_kept(app, make_article):
+    soon = now_utc() + timedelta(minutes=5)
+    make_article(published_at=soon)
+    with app.app_context():
+        upcoming = articles.next_publication(db.session, now_utc())
+        assert abs((upcoming - soon).total_seconds()) < 1
+    before = time.monotonic()
+    app.test_client().get("/")
+    ((key, expires),) = [
+        (k, e[0]) for k, e in app.extensions["newsroom.cache"].items() if k[0] == "page"
+    ]
+    assert expires <= before + 5 * 60 + 1  # not the hour PAGE_CACHE_SECONDS allows
+
+
+def test_pages_are_rendered_each_time_when_turned_off(app, tmp_path):
+    app.config["PAGE_CACHE_SECONDS"] = 0
+    import_article(app, tmp_path)
+    app.test_client().get(f"/articles/{SLUG}")
+    assert kept_pages(app) == {}
+
+
+def test_the_content_version_counts_every_import(app, tmp_path):
+    with app.app_context():
+        assert content_version.current(db.session) == 0
+    import_article(app, tmp_path)
+    import_article(app, tmp_path, locked="false")
+    with app.app_context():
+        assert content_version.current(db.session) == 2
