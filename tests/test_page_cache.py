@@ -113,7 +113,7 @@ def test_kept_pages_hold_no_token_cookie_or_placeholder_of_any_reader(app, tmp_p
     token = CSRF_META.search(text_of(page))[1]
     cookie = page.headers["Set-Cookie"]
     assert "session=" in cookie
-    marker = app.extensions["newsroom.page_marker"]
+    marker = app.extensions["newsroom.page_cache"].marker
     assert marker not in text_of(page)
     (kept,) = kept_pages(app).values()
     stored = b"".join(kept.parts).decode()
@@ -324,3 +324,67 @@ def test_the_content_version_counts_every_import(app, tmp_path):
     import_article(app, tmp_path, locked="false")
     with app.app_context():
         assert content_version.current(db.session) == 2
+
+
+def cookie_attributes(header: str) -> set[str]:
+    return {part.strip().lower() for part in header.split(";")[1:]}
+
+
+def test_a_kept_page_sets_the_same_session_cookie_flask_would(app, tmp_path):
+    app.config.update(SESSION_COOKIE_SECURE=True)
+    import_article(app, tmp_path)
+    rendered = app.test_client().get(f"/articles/{SLUG}")
+    kept = app.test_client().get(f"/articles/{SLUG}")
+    assert kept_pages(app)
+    assert cookie_attributes(kept.headers["Set-Cookie"]) == cookie_attributes(
+        rendered.headers["Set-Cookie"]
+    )
+    assert {"secure", "httponly", "samesite=lax", "path=/"} <= cookie_attributes(
+        kept.headers["Set-Cookie"]
+    )
+
+
+def test_a_returning_reader_keeps_their_session_and_token(app, tmp_path):
+    import_article(app, tmp_path)
+    client = app.test_client()
+    first = client.get(f"/articles/{SLUG}")
+    token = CSRF_META.search(text_of(first))[1]
+    again = client.get(f"/articles/{SLUG}")  # served from the kept page
+    assert "Set-Cookie" not in again.headers
+    assert CSRF_META.search(text_of(again))[1] == token
+
+
+def test_a_forged_session_cookie_gets_a_fresh_session_not_the_page_of_another(app, tmp_path):
+    import_article(app, tmp_path)
+    app.test_client().get(f"/articles/{SLUG}")
+    forged = app.test_client()
+    forged.set_cookie("session", "eyJfdXNlcl9pZCI6IjEifQ.forged.signature")
+    page = forged.get(f"/articles/{SLUG}")
+    assert page.status_code == 200
+    assert SENTINEL not in text_of(page)
+    assert "session=" in page.headers["Set-Cookie"]
+    assert "Log in" in text_of(page)
+
+
+def test_an_untrusted_host_is_refused_even_for_a_kept_page(app, tmp_path):
+    app.config["TRUSTED_HOSTS"] = ["newsroom.test"]
+    import_article(app, tmp_path)
+    assert (
+        app.test_client().get(f"/articles/{SLUG}", base_url="http://newsroom.test").status_code
+        == 200
+    )
+    assert kept_pages(app)
+    wrong = app.test_client().get(f"/articles/{SLUG}", base_url="http://evil.example")
+    assert wrong.status_code == 400
+
+
+def test_a_kept_page_is_logged_like_any_other(app, tmp_path, caplog):
+    import_article(app, tmp_path)
+    app.test_client().get(f"/articles/{SLUG}")
+    caplog.set_level("INFO", logger="newsroom.access")
+    caplog.clear()
+    app.test_client().get(f"/articles/{SLUG}")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "newsroom.access"]
+    assert '"endpoint": "articles.show"' in line
+    assert '"user": "anonymous"' in line
+    assert SENTINEL not in line

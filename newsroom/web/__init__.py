@@ -11,12 +11,12 @@ from newsroom.web.session import CacheSafeSessionInterface, init_login_manager
 
 def select_locale() -> str:
     """The reader's choice (cookie), else the browser's languages, else the site default."""
-    languages = tuple(current_app.config["LANGUAGES"])
-    chosen = request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    config = current_app.config
+    return i18n.choose_locale(
+        request.cookies.get("lang"),
+        request.headers.get("Accept-Language", ""),
+        tuple(config["LANGUAGES"]),
+        config["BABEL_DEFAULT_LOCALE"],
     )
 
 

@@ -2,18 +2,21 @@
 
 The front page, an article page, a section page and a search result page look the same to
 every anonymous reader who asks in the same language: the only per-request piece is the
-CSRF token (a reader's own, tied to their session). Such a page is rendered once with a
-placeholder where the token goes, kept in this process's memory per (address, language,
-date format, content version), and served to the next anonymous reader with their token
-filled in, before the rest of the request machinery (limiter, view, templates) runs.
+CSRF token (a reader's own, tied to their session). Such a page is rendered once by the
+app with a placeholder where the token goes, kept in this process's memory per (address,
+language, date form, content version), and served to the next anonymous reader with their
+token filled in by a small WSGI layer in front of Flask: no routing, limiter, view,
+template or database session, only the content version and the reader's session cookie.
 
 What is never kept: any page for a reader who is logged in (or carries a remember-me
 cookie), a page with a gift token or any other unknown parameter, JSON, a page with flashed
-messages, anything but a 200, and any response that sets a cookie or is marked no-store or
-public. The content version (services.content_version) is read on every such request, so
-an editor's import, lock change or unpublish is seen by the very next reader.
+messages, anything but a 200, and any response that sets a cookie of its own or is marked
+no-store or public. The content version (services.content_version) is read on every such
+request, so an editor's import, lock change or unpublish is seen by the very next reader.
 """
 
+import hashlib
+import json
 import math
 import os
 import secrets
@@ -21,18 +24,25 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import COOKIE_NAME
-from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
+from itsdangerous import BadSignature
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import SecurityError
+from werkzeug.http import dump_cookie, parse_accept_header, parse_cookie
+from werkzeug.sansio.utils import get_host
 
 from newsroom.extensions import db
 from newsroom.services import articles, content_version
 from newsroom.web.helpers import request_now, wants_json
-from newsroom.web.i18n import format_locale
+from newsroom.web.i18n import choose_locale, date_locale
+from newsroom.web.logs import access_log
+from newsroom.web.session import SmallPayloadSerializer
 
 # The query parameters each page may carry and still be the same for everyone.
 CACHEABLE: dict[str, frozenset[str]] = {
@@ -45,122 +55,297 @@ CACHEABLE: dict[str, frozenset[str]] = {
 LISTINGS = frozenset({"articles.front", "sections.show", "search.index"})
 MAX_ADDRESS = 512  # longer addresses (a 10 kB search) are rendered each time
 VERSION_KEY = "content-version"
-STORED_HEADERS = ("Content-Type", "Cache-Control")
+# What an anonymous session may hold and still get a kept page: anything else (a flashed
+# message, a logged-in user, a permanent session) goes to the app.
+ANONYMOUS_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})
+CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
+KEEP = "newsroom.page_cache.keep"  # environ key: what the app asks the layer to keep
 
 
 @dataclass(frozen=True)
 class Page:
     parts: tuple[bytes, ...]  # the page split where the CSRF token goes
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]  # the app's final headers, without cookies/length
+    endpoint: str
 
 
-def _store() -> dict:
-    return current_app.extensions.setdefault("newsroom.cache", {})
+@lru_cache(maxsize=256)
+def _prefers_json(accept: str) -> bool:
+    best = parse_accept_header(accept, MIMEAccept).best_match(["text/html", "application/json"])
+    return best == "application/json"
 
 
-def _marker() -> str:
-    """A placeholder nobody can put into an article: random per process, letters only."""
-    return current_app.extensions["newsroom.page_marker"]
+class PageCache:
+    """The kept pages of one app, the content version, and the WSGI layer serving them."""
 
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.inner = app.wsgi_app
+        self.marker = "nrtoken" + secrets.token_hex(16)  # nobody can put it in an article
+        self.marker_bytes = self.marker.encode()
+        self.held: dict = {}  # a connection per (process, thread) for the version
+        with app.app_context():
+            self.engine: Engine = db.engine
+        event.listen(self.engine, "engine_disposed", lambda _engine: self.close())
+        self.serializers: dict = {}
 
-# -- the content version, read on one connection kept per process and thread ------------
+    @property
+    def store(self) -> dict:
+        # The app's in-process cache (web/cache.py): one store, one place to empty.
+        return self.app.extensions.setdefault("newsroom.cache", {})
 
+    # -- the content version ---------------------------------------------------------
 
-def _read_version() -> int | None:
-    """The shared content version, or None when the database cannot say (then nothing is
-    served from or put into the cache)."""
-    held: dict = current_app.extensions["newsroom.version_connections"]
-    slot = (os.getpid(), threading.get_ident())
-    connection = held.get(slot)
-    try:
-        if connection is None:
-            connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            held[slot] = connection
-        cursor = connection.connection.dbapi_connection.cursor()
+    def read_version(self) -> int | None:
+        """The shared content version, or None when the database cannot say (then nothing
+        is served from or put into the cache)."""
+        slot = (os.getpid(), threading.get_ident())
+        connection = self.held.get(slot)
         try:
-            cursor.execute(content_version.READ_SQL)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    except (SQLAlchemyError, db.engine.dialect.loaded_dbapi.Error):
-        held.pop(slot, None)
-        if connection is not None:
-            connection.invalidate()
-        return None
-    return row[0] if row else 0
+            if connection is None:
+                connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+                self.held[slot] = connection
+            cursor = connection.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(content_version.READ_SQL)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
+            self.held.pop(slot, None)
+            if connection is not None:
+                connection.invalidate()
+            return None
+        return row[0] if row else 0
+
+    def sync_version(self) -> int | None:
+        """Read the version; a new one empties this process's cache (pages, article rows,
+        sidebars), which were all made from older content."""
+        version = self.read_version()
+        store = self.store
+        seen = store.get(VERSION_KEY)
+        if version is None or seen is None or seen[1] != version:
+            store.clear()
+            if version is not None:
+                store[VERSION_KEY] = (math.inf, version)
+        return version
+
+    def close(self) -> None:
+        for slot, connection in list(self.held.items()):
+            self.held.pop(slot, None)
+            if slot[0] == os.getpid():
+                connection.close()
+
+    # -- tokens ----------------------------------------------------------------------
+
+    def serializer(self, secret, salt: str, **kwargs) -> SmallPayloadSerializer:
+        key = (secret if isinstance(secret, str | bytes) else tuple(secret), salt)
+        made = self.serializers.get(key)
+        if made is None:
+            made = self.serializers[key] = SmallPayloadSerializer(secret, salt=salt, **kwargs)
+        return made
+
+    def csrf_serializer(self) -> SmallPayloadSerializer:
+        secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        return self.serializer(secret, CSRF_SALT)
+
+    # -- the WSGI layer --------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response):
+        if environ.get("REQUEST_METHOD") == "GET":
+            served = self.serve(environ, start_response)
+            if served is not None:
+                return served
+        return self.inner(environ, self._keeping(environ, start_response))
+
+    def key_for(self, path: str, query: str, chosen: str | None, accept_language: str):
+        config = self.app.config
+        locale = choose_locale(
+            chosen,
+            accept_language,
+            tuple(config["LANGUAGES"]),
+            config["BABEL_DEFAULT_LOCALE"],
+        )
+        return (path, query, locale, date_locale(locale, accept_language))
+
+    def serve(self, environ: dict, start_response):
+        started = time.perf_counter()
+        config = self.app.config
+        if config["PAGE_CACHE_SECONDS"] <= 0:
+            return None
+        path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        if len(path) + len(query) > MAX_ADDRESS:
+            return None
+        if _prefers_json(environ.get("HTTP_ACCEPT", "")):
+            return None
+        if (trusted := config["TRUSTED_HOSTS"]) is not None:
+            try:
+                get_host(environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), None, trusted)
+            except SecurityError:
+                return None  # the app answers that
+        cookies = parse_cookie(environ) if environ.get("HTTP_COOKIE") else {}
+        if config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in cookies:
+            return None  # Flask-Login would log this reader in
+        interface = self.app.session_interface
+        session_name = interface.get_cookie_name(self.app)
+        data = self.session_of(cookies.get(session_name))
+        if data is None:
+            return None
+        base = self.key_for(
+            path, query, cookies.get("lang"), environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        )
+        version = self.sync_version()
+        if version is None:
+            return None
+        entry = self.store.get(("page", (*base, version)))
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        page: Page = entry[1]
+        modified = not isinstance(data.get("csrf_token"), str)
+        if modified:
+            data["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        token = self.csrf_serializer().dumps(data["csrf_token"]).encode()
+        body = token.join(page.parts)
+        headers = [*page.headers, ("Content-Length", str(len(body)))]
+        if modified:
+            headers.append(("Set-Cookie", self.session_cookie(session_name, data)))
+        start_response("200 OK", headers)
+        access_log.info(
+            json.dumps(
+                {
+                    "method": "GET",
+                    "path": path,
+                    "endpoint": page.endpoint,
+                    "status": 200,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user": "anonymous",
+                }
+            )
+        )
+        return [body]
+
+    def session_of(self, cookie: str | None) -> dict | None:
+        """The session an anonymous reader's cookie holds ({} for none or a bad one, as
+        Flask reads it), or None when it holds more than a kept page may ignore."""
+        if not cookie:
+            return {}
+        interface = self.app.session_interface
+        serializer = interface.get_signing_serializer(self.app)
+        max_age = int(self.app.permanent_session_lifetime.total_seconds())
+        try:
+            data = serializer.loads(cookie, max_age=max_age)
+        except BadSignature:
+            return {}
+        if not isinstance(data, dict) or not data.keys() <= ANONYMOUS_SESSION_KEYS:
+            return None
+        return data
+
+    def session_cookie(self, name: str, data: dict) -> str:
+        """The Set-Cookie value Flask's session interface would send for `data`."""
+        app, interface = self.app, self.app.session_interface
+        return dump_cookie(
+            name,
+            interface.get_signing_serializer(app).dumps(dict(data)),
+            domain=interface.get_cookie_domain(app),
+            path=interface.get_cookie_path(app),
+            secure=interface.get_cookie_secure(app),
+            httponly=interface.get_cookie_httponly(app),
+            samesite=interface.get_cookie_samesite(app),
+            partitioned=interface.get_cookie_partitioned(app),
+            max_size=app.config["MAX_COOKIE_SIZE"],
+        )
+
+    def _keeping(self, environ: dict, start_response):
+        """Keep what the app marked as the same for everyone, with its final headers."""
+
+        def keeping(status: str, headers: list, exc_info=None):
+            kept = environ.pop(KEEP, None)
+            if kept is not None and status.startswith("200 ") and exc_info is None:
+                key, parts, endpoint, seconds = kept
+                session_name = self.app.session_interface.get_cookie_name(self.app) + "="
+                cookies = [v for n, v in headers if n.lower() == "set-cookie"]
+                if all(c.startswith(session_name) for c in cookies):  # only the reader's own
+                    stored = tuple(
+                        (n, v)
+                        for n, v in headers
+                        if n.lower() not in ("set-cookie", "content-length")
+                    )
+                    self.store[("page", key)] = (
+                        time.monotonic() + seconds,
+                        Page(parts, stored, endpoint),
+                    )
+            return start_response(status, headers, exc_info)
+
+        return keeping
 
 
-def _close_held(app: Flask) -> None:
-    held: dict = app.extensions.get("newsroom.version_connections", {})
-    for slot, connection in list(held.items()):
-        held.pop(slot, None)
-        if slot[0] == os.getpid():
-            connection.close()
+# -- inside the app: rendering a page to keep ----------------------------------------
+
+
+def _cache() -> PageCache:
+    return current_app.extensions["newsroom.page_cache"]
 
 
 def sync_content_version() -> int | None:
-    """The content version for this request, read once; a new version empties this
-    process's cache (pages, article rows, sidebars), which were made from older content."""
-    if "content_version" in g:
-        return g.content_version
-    version = _read_version()
-    store = _store()
-    seen = store.get(VERSION_KEY)
-    if version is None or seen is None or seen[1] != version:
-        store.clear()
-        if version is not None:
-            store[VERSION_KEY] = (math.inf, version)
-    g.content_version = version
-    return version
+    """The content version for this request, read once (see PageCache.sync_version)."""
+    if "content_version" not in g:
+        g.content_version = _cache().sync_version()
+    return g.content_version
 
 
-# -- serving --------------------------------------------------------------------------
-
-
-def _shareable_request() -> tuple | None:
-    """The cache key of this request if its page is the same for every anonymous reader."""
+def mark_shareable() -> None:
+    """before_request, first of all: if this page is the same for every anonymous reader,
+    render it with the placeholder for the token, so it can be kept."""
+    config = current_app.config
     allowed = CACHEABLE.get(request.endpoint or "")
-    if allowed is None or request.method != "GET":
-        return None
-    if current_app.config["PAGE_CACHE_SECONDS"] <= 0:
-        return None
-    query = request.query_string
-    if len(request.path) + len(query) > MAX_ADDRESS:
-        return None
+    if allowed is None or request.method != "GET" or config["PAGE_CACHE_SECONDS"] <= 0:
+        return
+    environ = request.environ
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    if len(path) + len(query) > MAX_ADDRESS:
+        return
     if any(name not in allowed for name in request.args):
-        return None  # a gift token, format=json, tracking parameters: rendered each time
-    if current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
-        return None  # Flask-Login would log this reader in
-    if request.cookies and ("_user_id" in session or "_flashes" in session):
-        return None
+        return  # a gift token, format=json, tracking parameters: rendered each time
+    if config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies:
+        return
+    if not session.keys() <= ANONYMOUS_SESSION_KEYS or session.permanent:
+        return  # logged in, a flashed message, or anything else a page might show
     if wants_json():
-        return None
+        return
     version = sync_content_version()
     if version is None:
-        return None
-    return (request.path, query, str(get_locale()), format_locale(), version)
-
-
-def serve_from_cache() -> Response | None:
-    """before_request, first of all: a kept page with this reader's token, or None."""
-    g.request_started = time.perf_counter()  # the access log's timer; its hook is skipped
-    key = _shareable_request()
-    if key is None:
-        return None
-    entry = _store().get(("page", key))
-    if entry is not None and entry[0] > time.monotonic():
-        page: Page = entry[1]
-        token = generate_csrf().encode()
-        return current_app.response_class(token.join(page.parts), 200, page.headers)
-    g.page_key = key  # render it, with the placeholder for the token
-    return None
+        return
+    base = _cache().key_for(
+        path, query, request.cookies.get("lang"), request.headers.get("Accept-Language", "")
+    )
+    if base[2] != str(get_locale()):  # the app's own choice must be the key's
+        return
+    g.page_key = (*base, version)
 
 
 def csrf_token() -> str:
     """The templates' csrf_token(): the placeholder while a shared page is being rendered."""
     if g.get("page_key") is not None:
-        return _marker()
-    return generate_csrf()
+        return _cache().marker
+    return reader_token()
+
+
+def reader_token() -> str:
+    """Flask-WTF's generate_csrf (the same token, which its check accepts), with the
+    serializer made once rather than on every request."""
+    name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    token = g.get(name)
+    if token is None:
+        serializer = _cache().csrf_serializer()
+        if name not in session:
+            session[name] = hashlib.sha1(os.urandom(64)).hexdigest()
+        try:
+            token = serializer.dumps(session[name])
+        except TypeError:  # something else planted under the name: start afresh
+            session[name] = hashlib.sha1(os.urandom(64)).hexdigest()
+            token = serializer.dumps(session[name])
+        setattr(g, name, token)
+    return token
 
 
 def _seconds_to_keep() -> float:
@@ -174,14 +359,13 @@ def _seconds_to_keep() -> float:
 
 
 def keep_rendered_page(response: Response) -> Response:
-    """after_request: keep a page rendered for every anonymous reader, and give this one
-    their own token in place of the placeholder (on any response that carries it)."""
+    """after_request: hand a page rendered for every anonymous reader to the layer to keep,
+    and give this reader their own token in place of the placeholder (on any response)."""
     key = g.pop("page_key", None)
     if key is None or response.direct_passthrough:
         return response
-    marker = _marker().encode()
     body = response.get_data()
-    parts = tuple(body.split(marker))
+    parts = tuple(body.split(_cache().marker_bytes))
     if (
         "csrf_token" not in g  # no reader's own token was made while rendering
         and response.status_code == 200
@@ -191,23 +375,18 @@ def keep_rendered_page(response: Response) -> Response:
     ):
         seconds = _seconds_to_keep()
         if seconds > 0:
-            headers = tuple(
-                (name, value) for name, value in response.headers.items() if name in STORED_HEADERS
-            )
-            _store()[("page", key)] = (time.monotonic() + seconds, Page(parts, headers))
+            request.environ[KEEP] = (key, parts, request.endpoint, seconds)
     if len(parts) > 1:
-        response.set_data(generate_csrf().encode().join(parts))
+        response.set_data(reader_token().encode().join(parts))
     return response
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["newsroom.page_marker"] = "nrtoken" + secrets.token_hex(16)
-    app.extensions["newsroom.version_connections"] = {}
-    with app.app_context():
-        event.listen(db.engine, "engine_disposed", lambda _engine: _close_held(app))
+    cache = PageCache(app)
+    app.extensions["newsroom.page_cache"] = cache
+    app.wsgi_app = cache
     # Flask-WTF offers its generate_csrf both ways; a later context processor wins.
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
-    # First of all hooks: a kept page needs no limiter, no timer hook, no view.
-    app.before_request_funcs.setdefault(None, []).insert(0, serve_from_cache)
+    app.before_request_funcs.setdefault(None, []).insert(0, mark_shareable)
     app.after_request(keep_rendered_page)
