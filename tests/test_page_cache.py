@@ -10,7 +10,7 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.services import articles, content_version, importing
-from tests.conftest import CSRF_META, PASSWORD, SENTINEL, csrf_token, locked_body, now_utc
+from tests.conftest import CSRF_META, PASSWORD, SENTINEL, Auth, csrf_token, locked_body, now_utc
 from tests.gift_helpers import BROWSER, give, local_path
 
 TZ = "Europe/Copenhagen"
@@ -388,3 +388,96 @@ def test_a_kept_page_is_logged_like_any_other(app, tmp_path, caplog):
     assert '"endpoint": "articles.show"' in line
     assert '"user": "anonymous"' in line
     assert SENTINEL not in line
+
+
+# -- the Digital+ frame: one page for every subscriber, with their own parts filled in ----
+
+
+def kept_frames(app) -> list:
+    store = app.extensions.get("newsroom.cache", {})
+    return [entry[1] for key, entry in store.items() if key[0] == "frame"]
+
+
+def test_subscribers_share_the_frame_but_get_their_own_parts(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    first_user, second_user = make_user(digital_plus=True), make_user(digital_plus=True)
+    first, second = logged_in(app, first_user), logged_in(app, second_user)
+    # The first subscriber saves the article and gives it: their page shows both.
+    assert Auth(first).post(f"/reading-list/{SLUG}", json=True).status_code in (200, 201)
+    given = give(Auth(first), SimpleNamespace(slug=SLUG))
+    assert given.status_code == 201
+    link = given.get_json()["url"]
+    first_page = text_of(first.get(f"/articles/{SLUG}"))
+    second_page = text_of(second.get(f"/articles/{SLUG}"))
+    assert len(kept_frames(app)) == 1
+    for page in (first_page, second_page):
+        assert SENTINEL in page
+        assert "Log out" in page
+    assert 'aria-pressed="true"' in first_page
+    assert 'aria-pressed="true"' not in second_page
+    assert local_path(link).split("?gift=")[1] in first_page
+    assert local_path(link).split("?gift=")[1] not in second_page
+    first_token = CSRF_META.search(first_page)[1]
+    second_token = CSRF_META.search(second_page)[1]
+    assert first_token != second_token
+    assert first_token not in second_page
+    # Each token is its reader's own: the reading-list form accepts it.
+    answer = second.post(f"/reading-list/{SLUG}", data={"csrf_token": second_token})
+    assert answer.status_code in (302, 303)
+    assert 'aria-pressed="true"' in text_of(second.get(f"/articles/{SLUG}"))
+
+
+def test_the_subscriber_frame_never_reaches_a_reader_without_digital_plus(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    assert SENTINEL in text_of(
+        logged_in(app, make_user(digital_plus=True)).get(f"/articles/{SLUG}")
+    )
+    assert kept_frames(app)
+    lapsed = make_user(period=(now_utc() - timedelta(days=60), now_utc() - timedelta(days=1)))
+    for client in (logged_in(app, make_user()), logged_in(app, lapsed), app.test_client()):
+        page = text_of(client.get(f"/articles/{SLUG}"))
+        assert SENTINEL not in page
+        assert "This article requires Digital+" in page
+
+
+def test_a_kept_frame_holds_no_reader_token_link_or_state(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    client = logged_in(app, make_user(digital_plus=True))
+    page = text_of(client.get(f"/articles/{SLUG}"))
+    token = CSRF_META.search(page)[1]
+    store = app.extensions["newsroom.cache"]
+    kept = [e[1] for k, e in store.items() if k[0] in ("frame", "part")]
+    assert kept
+    text = "".join(s for segments in kept for s in segments if isinstance(s, str))
+    assert token not in text
+    assert "session=" not in text
+
+
+def test_an_editors_lock_reaches_the_subscriber_frame_at_once(app, tmp_path, make_user):
+    import_article(app, tmp_path, title="First title")
+    client = logged_in(app, make_user(digital_plus=True))
+    assert "First title" in text_of(client.get(f"/articles/{SLUG}"))
+    import_article(app, tmp_path, title="Second title")
+    page = text_of(client.get(f"/articles/{SLUG}"))
+    assert "Second title" in page
+    assert "First title" not in page
+
+
+def test_a_subscriber_frame_is_kept_per_language(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    client = logged_in(app, make_user(digital_plus=True))
+    english = text_of(client.get(f"/articles/{SLUG}", headers={"Accept-Language": "en"}))
+    danish = text_of(client.get(f"/articles/{SLUG}", headers={"Accept-Language": "da"}))
+    assert '<html lang="en"' in english
+    assert '<html lang="da"' in danish
+    assert "Log ud" in danish
+    assert len(kept_frames(app)) == 2
+
+
+def test_a_subscriber_page_is_still_private_no_store(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    client = logged_in(app, make_user(digital_plus=True))
+    client.get(f"/articles/{SLUG}")
+    again = client.get(f"/articles/{SLUG}")
+    assert again.headers["Cache-Control"] == "private, no-store"
+    assert SENTINEL in text_of(again)
