@@ -5,10 +5,15 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from newsroom import database, web
+from newsroom import database, mailer, web
 from newsroom.cli import newsroom_cli
-from newsroom.config import Config, check_production_config, environment_overrides
-from newsroom.extensions import babel, csrf, db, limiter, login_manager, migrate
+from newsroom.config import (
+    Config,
+    check_production_config,
+    environment_overrides,
+    mail_settings,
+)
+from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from newsroom.views import BLUEPRINTS
 from newsroom.web import converters
 
@@ -22,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(environment_overrides())
     if test_config:
         app.config.update(test_config)
+    app.config.update(mail_settings(app.config))
     check_production_config(app.config)
     if app.config["ENV"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
@@ -35,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)
+    mailer.init_app(app)
     app.cli.add_command(newsroom_cli)
     return app
 
@@ -49,3 +56,4 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=web.select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)

@@ -1,7 +1,9 @@
 """Editor and operator commands: thin wrappers over the services."""
 
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -9,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from newsroom import mailer
 from newsroom.extensions import db
 from newsroom.models import Article
 from newsroom.services import clock, demo, gifting, importing, jobs, search_index, subscriptions
@@ -103,6 +106,21 @@ def demo_command() -> None:
     click.echo("Demo accounts (development only; passwords are new on every run):")
     for account in result.accounts:
         click.echo(f"  {account.label:<28} {account.email}  password: {account.password}")
+
+
+@newsroom_cli.command("mail-worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+def mail_worker_command(once: bool) -> None:
+    """Deliver queued mail, retrying with backoff; runs until stopped (SIGTERM or Ctrl-C)."""
+    if once:
+        report = mailer.deliver_all_due()
+        click.echo(f"{report.sent} sent, {report.failed} to retry")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
+    mailer.run_worker(stop)
 
 
 gifts_cli = AppGroup("gifts", help="Withdraw gift links and report what gifts achieved.")

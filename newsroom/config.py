@@ -56,6 +56,7 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
+    VERIFY_RESEND_LIMIT = "3 per hour"  # "send the link again" per account
     GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
     GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
@@ -69,6 +70,20 @@ class Config:
     TRUSTED_HOSTS: list[str] | None = None
     # The largest form is a few kB; anything bigger is refused (413) before it is read.
     MAX_CONTENT_LENGTH = 64 * 1024
+
+    # Mail: Flask-Mailman reads the MAIL_* names. Without a server, development prints mail.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_FROM = "Newsroom <newsroom@localhost>"
+    MAIL_TIMEOUT = 10  # seconds an SMTP server may keep a delivery waiting
+    MAIL_DELIVER_AFTER_REQUEST = True  # try each queued mail as soon as its request committed
+    MAIL_RETRY_SECONDS = 30  # first retry delay; doubles per attempt, at most an hour
+    MAIL_MAX_ATTEMPTS = 20
+    MAIL_WORKER_POLL_SECONDS = 5
+    MAIL_KEEP_SENT_DAYS = 7
 
 
 def environment_overrides() -> dict:
@@ -93,6 +108,21 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def mail_settings(config: dict) -> dict:
+    """What Flask-Mailman needs, derived from the site's mail settings: SMTP when a server is
+    configured, the console otherwise."""
+    password = config.get("MAIL_PASSWORD")
+    backend = config.get("MAIL_BACKEND") or (
+        "smtp" if config.get("MAIL_SERVER") else "newsroom.mailer.ConsoleEmailBackend"
+    )
+    return {
+        "MAIL_BACKEND": backend,
+        "MAIL_DEFAULT_SENDER": config.get("MAIL_FROM"),
+        # A password of digits arrives from the environment as a JSON number.
+        "MAIL_PASSWORD": None if password is None else str(password),
+    }
 
 
 class ConfigError(RuntimeError):
@@ -143,12 +173,23 @@ def _limit_storage(config: dict) -> str | None:
     return None
 
 
+def _mail_server(config: dict) -> str | None:
+    if not config.get("MAIL_SERVER"):
+        return (
+            "Refusing to start in production without a mail server: "
+            "set NEWSROOM_MAIL_SERVER (and NEWSROOM_MAIL_PORT, _USERNAME, _PASSWORD, _USE_TLS, "
+            "NEWSROOM_MAIL_FROM)."
+        )
+    return None
+
+
 # Each check returns what is wrong with the configuration, or None; add new ones here.
 PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
     _secret_key,
     _secret_key_fallbacks,
     _site_url,
     _limit_storage,
+    _mail_server,
 )
 
 

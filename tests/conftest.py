@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
@@ -14,6 +15,7 @@ from newsroom import create_app
 from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
 from newsroom.services.rendering import render_body
+from tests.mailbox import SMTPServer
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not strength
@@ -51,6 +53,14 @@ def postgres_schema() -> Iterator[None]:
         db.engine.dispose()
 
 
+class ClosingClient(FlaskClient):
+    """Closes each response once read, as a real server does, so work the app does after
+    its response (delivering the mail a request queued) runs before the next line."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_test_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -62,8 +72,22 @@ def make_test_app(database_url: str, **overrides):
         "ARTICLE_CACHE_SECONDS": 0,
         "PAGE_CACHE_SECONDS": 0,
     }
+    if overrides.get("ENV") == "production":
+        config["MAIL_SERVER"] = "127.0.0.1"  # production refuses to start without one
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = ClosingClient
+    return app
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server on a free loopback port. Point the app at it with
+    `app_config` returning `smtp_server.app_config`; read mail with `smtp_server.last(to)`."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -151,12 +175,14 @@ def make_user(app):
         password: str = PASSWORD,
         digital_plus: bool = False,
         period: tuple[datetime, datetime] | None = None,
+        verified: bool = False,
     ) -> User:
         with app.app_context():
             user = User(
                 email=email or f"reader{next(_sequence)}@example.com",
                 name=name,
                 password_hash=generate_password_hash(password, method=FAST_HASH),
+                email_verified_at=now_utc() if verified else None,
             )
             db.session.add(user)
             db.session.flush()

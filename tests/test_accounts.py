@@ -145,6 +145,13 @@ def test_flask_cli_in_production_with_real_secret_starts(tmp_path):
         SECRET_KEY="k" * 48,
         NEWSROOM_SITE_URL="https://news.example",
         REDIS_URL="redis://127.0.0.1:6390/0",
+        NEWSROOM_MAIL_SERVER="127.0.0.1",
     )
     assert result.returncode == 0, result.stderr
     assert "articles.show" in result.stdout
+
+
+def test_flask_cli_in_production_without_mail_server_exits_with_message(tmp_path):
+    result = run_flask(tmp_path, NEWSROOM_ENV="production", SECRET_KEY="k" * 48)
+    assert result.returncode != 0
+    assert "Refusing to start in production without a mail server" in result.stderr

@@ -140,6 +140,12 @@ def test_environment_sets_production_settings(monkeypatch):
     monkeypatch.setenv("TRUSTED_HOSTS", "news.example, www.news.example")
     monkeypatch.setenv("NEWSROOM_SITE_URL", "https://news.example")
     monkeypatch.setenv("NEWSROOM_ENV", "production")
+    monkeypatch.setenv("NEWSROOM_MAIL_SERVER", "smtp.news.example")
+    monkeypatch.setenv("NEWSROOM_MAIL_PORT", "587")
+    monkeypatch.setenv("NEWSROOM_MAIL_USE_TLS", "true")
+    monkeypatch.setenv("NEWSROOM_MAIL_USERNAME", "newsroom")
+    monkeypatch.setenv("NEWSROOM_MAIL_PASSWORD", "20261202")
+    monkeypatch.setenv("NEWSROOM_MAIL_FROM", "News <news@news.example>")
     app = create_app()
     assert app.config["SECRET_KEY"] == "s" * 40
     assert app.config["SECRET_KEY_FALLBACKS"] == ["1" * 32, "2" * 32]
@@ -150,3 +156,12 @@ def test_environment_sets_production_settings(monkeypatch):
     assert app.config["TRUSTED_HOSTS"] == ["news.example", "www.news.example"]
     assert app.config["SITE_URL"] == "https://news.example"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    mail = app.extensions["mailman"]
+    assert (mail.server, mail.port, mail.use_tls, mail.backend) == (
+        "smtp.news.example",
+        587,
+        True,
+        "smtp",
+    )
+    assert (mail.username, mail.password) == ("newsroom", "20261202")
+    assert mail.default_sender == "News <news@news.example>"

@@ -2,7 +2,7 @@
 content are dropped at once on every app server.
 
 Revision ID: a7e3c5d1f920
-Revises: d38b9e0e56f8
+Revises: 5d47ee4c862f
 Create Date: 2026-12-02 13:10:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = 'a7e3c5d1f920'
-down_revision = 'd38b9e0e56f8'
+down_revision = '5d47ee4c862f'
 branch_labels = None
 depends_on = None
 

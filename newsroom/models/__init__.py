@@ -5,6 +5,7 @@ from newsroom.models.author import Author
 from newsroom.models.content_version import ContentVersion
 from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
+from newsroom.models.outbox import OutboxMail
 from newsroom.models.plan import Plan
 from newsroom.models.reading import ArticleRead, DailyArticleViews
 from newsroom.models.reading_list import ReadingListItem
@@ -23,6 +24,7 @@ __all__ = [
     "GiftOutcome",
     "GiftRequest",
     "Job",
+    "OutboxMail",
     "Plan",
     "ReadingListItem",
     "Subscription",

@@ -22,12 +22,20 @@ class User(UserMixin, Base):
     # Bumped on password change and logout-everywhere so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A deleted account keeps only this row's id, so gifts it gave still open, anonymously.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Filled by the user loader in the same query; not a column.
     has_digital_plus: bool = False
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_verified(self) -> bool:
+        """The reader has shown they receive mail at their current address."""
+        return self.email_verified_at is not None
 
     @property
     def first_name(self) -> str:

@@ -1,6 +1,7 @@
 """Signed gift-link tokens. A token carries only a gift's random id; its state lives in the
 database. Signing and checking both use the caller's clock."""
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -72,3 +73,55 @@ def read_gift(token: str, keys: list[str], now: datetime, max_age_seconds: int) 
     if not isinstance(public_id, str) or not PUBLIC_ID.fullmatch(public_id):
         return TokenCheck(None)
     return TokenCheck(public_id)
+
+
+# Account links: each purpose has its own salt, so a token made for one is refused by the rest.
+VERIFY_EMAIL_SALT = "verify-email"
+RESET_PASSWORD_SALT = "reset-password"
+CHANGE_EMAIL_SALT = "change-email"
+
+
+@dataclass(frozen=True)
+class AccountToken:
+    payload: dict | None
+    expired: bool = False
+
+
+def sign_account(payload: dict, salt: str, keys: list[str], issued_at: datetime) -> str:
+    return URLSafeTimedSerializer(
+        keys, salt=salt, signer=_ClockSigner, signer_kwargs={"at": int(issued_at.timestamp())}
+    ).dumps(payload)
+
+
+def read_account(
+    token: str, salt: str, keys: list[str], now: datetime, max_age_seconds: int
+) -> AccountToken:
+    """The payload of an account link; expired when older than max_age or dated ahead."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        return AccountToken(None)
+    serializer = URLSafeTimedSerializer(
+        keys, salt=salt, signer=_ClockSigner, signer_kwargs={"at": int(now.timestamp())}
+    )
+    try:
+        payload = serializer.loads(token, max_age=max_age_seconds)
+    except SignatureExpired:
+        return AccountToken(None, expired=True)
+    except (BadData, ValueError, TypeError, UnicodeError, OverflowError, OSError):
+        return AccountToken(None)
+    if not isinstance(payload, dict):
+        return AccountToken(None)
+    return AccountToken(payload)
+
+
+def account_of(token: str, salt: str, keys: list[str]) -> str:
+    """The account id a genuine link names (expired or not), for counting its checks. A link
+    we did not sign is counted as itself, so forged links cannot spend a real account's
+    attempts (the per-client limit catches a client trying many)."""
+    try:
+        payload = URLSafeTimedSerializer(keys, salt=salt).loads(token[:MAX_TOKEN_LENGTH])
+    except (BadData, ValueError, TypeError, UnicodeError, OverflowError, OSError):
+        payload = None
+    user_id = payload.get("u") if isinstance(payload, dict) else None
+    if isinstance(user_id, int):
+        return str(user_id)
+    return "unsigned:" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:32]

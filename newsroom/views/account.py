@@ -1,14 +1,16 @@
-"""The reader's own account: Digital+ status and password."""
+"""The reader's own account: Digital+ status, password, address, deletion and export."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from newsroom.extensions import db
-from newsroom.forms import PasswordForm, weak_password_message
-from newsroom.services import accounts, subscriptions
+from newsroom.extensions import db, limiter
+from newsroom.forms import ActionForm, PasswordForm, weak_password_message
+from newsroom.services import account_links, accounts, subscriptions, tokens
+from newsroom.web import account_mail
 from newsroom.web.helpers import request_now, setting
 from newsroom.web.limits import count_failure, credential_check
+from newsroom.web.link_pages import link_refused
 
 bp = Blueprint("account", __name__)
 
@@ -41,3 +43,49 @@ def show():
     status = subscriptions.status(db.session, current_user.id, request_now())
     code = 400 if form.errors else 200
     return render_template("account/show.html", form=form, status=status), code
+
+
+def _link_account(salt: str):
+    """Names the account a link is for, so failed link checks are counted per account."""
+
+    def account() -> str:
+        token = (request.view_args or {}).get("token", "")
+        return tokens.account_of(token, salt, account_mail.signing_keys())
+
+    return account
+
+
+@bp.get("/account/verify/<token>")
+@credential_check("verify", account=_link_account(tokens.VERIFY_EMAIL_SALT), methods=("GET",))
+def verify(token: str):
+    try:
+        account_links.verify_email(
+            db.session,
+            token,
+            account_mail.signing_keys(),
+            request_now(),
+            viewer_id=current_user.id,
+        )
+    except account_links.InvalidLink as refused:
+        if not isinstance(refused, account_links.AlreadyVerified):
+            count_failure()
+        return link_refused(refused)
+    db.session.commit()
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    return redirect(url_for("account.show" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/account/verify")
+@login_required
+@limiter.limit(lambda: setting("VERIFY_RESEND_LIMIT"), key_func=lambda: f"verify:{current_user.id}")
+def resend_verification():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("account.show"))
+    if current_user.is_verified:
+        flash(_("Your e-mail address is already confirmed."), "info")
+    else:
+        account_mail.send_verification(current_user)
+        db.session.commit()
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("account.show"))

@@ -250,7 +250,7 @@ def render_article(article: ArticleRecord, access: Access, opened, saved: bool) 
 
     if shares_the_subscriber_frame(opened):
         # Every Digital+ reader sees the same page but for the gift dialog, the reading-list
-        # toggle and the recommendations: kept once, those filled in per reader.
+        # toggle, the recommendations and the verify banner: kept once, those filled in.
         locale = (str(get_locale()), format_locale())
         frame_context = {**own, "dialog": None, "saved": False, "recommendations": None}
         html = render_in_frame(
@@ -277,6 +277,11 @@ SIDEBAR_PART = "articles/_part_sidebar.html"
 
 def sidebar_part_key(picks: recommendations.Recommendations, locale: tuple) -> tuple:
     return ("sidebar", *locale, picks.source, tuple(picks.items))
+
+
+def banner_part_key(locale: tuple) -> tuple | None:
+    """Nothing for a verified reader; an unverified one's banner names their address."""
+    return ("verify-banner", *locale) if current_user.is_verified else None
 
 
 def gift_part_key(article, dialog, locale: tuple) -> tuple | None:

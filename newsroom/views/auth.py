@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, logout_user
 from newsroom.extensions import db, limiter
 from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
 from newsroom.services import accounts, gift_outcomes, gifting
-from newsroom.web import browsers
+from newsroom.web import account_mail, browsers
 from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
 from newsroom.web.session import start_session
@@ -87,10 +87,19 @@ def register():
         else:
             browser = browsers.known_browser()  # a gift opened here led to this account
             gift_outcomes.record_signup(db.session, user.id, browser, request_now())
+            account_mail.send_verification(user)
             g.sign_up_tried = True
             db.session.commit()
             start_session(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.first_name), "success")
+            flash(
+                _(
+                    "Welcome, %(name)s. Your account is ready. We have sent a link to "
+                    "%(email)s to confirm your address.",
+                    name=user.first_name,
+                    email=user.email,
+                ),
+                "success",
+            )
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status

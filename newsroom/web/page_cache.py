@@ -352,6 +352,18 @@ def _fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
     return "".join(token if s is None else parts[s] if isinstance(s, int) else s for s in segments)
 
 
+def render_part(template: str, context: dict) -> str:
+    """render_template, or with "NAME#BLOCK" only that block of the template NAME."""
+    name, _, block = template.partition("#")
+    if not block:
+        return render_template(template, **context)
+    app = current_app._get_current_object()
+    found = app.jinja_env.get_or_select_template(name)
+    context = dict(context)
+    app.update_template_context(context)
+    return "".join(found.blocks[block](found.new_context(context)))
+
+
 def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple | None:
     """The kept segments of `template` for `store_key`, rendered (with placeholders for
     the token and the holes) when missing; None when the content version is unknown."""
@@ -368,7 +380,7 @@ def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple
     names = {name: f"{marker}-{name}-" for name in holes}
     g.rendering_frame = True
     try:
-        html = render_template(template, holes=names, **context)
+        html = render_part(template, {**context, "holes": names})
     finally:
         g.rendering_frame = False
     segments = _split(html, marker, tuple(holes))
@@ -400,7 +412,7 @@ def render_in_frame(
     for part_key, template, context in parts:
         segments = None if part_key is None else _rendered(("part", *part_key), template, context)
         if segments is None:
-            filled.append(render_template(template, **context))
+            filled.append(render_part(template, context))
         else:
             filled.append(_fill(segments, token))
     return _fill(frame, token, filled)
