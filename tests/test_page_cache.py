@@ -302,12 +302,10 @@ def test_a_scheduled_article_bounds_how_long_a_listing_is_kept(app, make_article
     with app.app_context():
         upcoming = articles.next_publication(db.session, now_utc())
         assert abs((upcoming - soon).total_seconds()) < 1
-    before = time.monotonic()
     app.test_client().get("/")
-    ((key, expires),) = [
-        (k, e[0]) for k, e in app.extensions["newsroom.cache"].items() if k[0] == "page"
-    ]
-    assert expires <= before + 5 * 60 + 1  # not the hour PAGE_CACHE_SECONDS allows
+    (expires,) = [e[0] for k, e in app.extensions["newsroom.cache"].items() if k[0] == "page"]
+    # Kept until the article appears (five minutes), not for the hour the setting allows.
+    assert expires - time.monotonic() < 30 * 60
 
 
 def test_pages_are_rendered_each_time_when_turned_off(app, tmp_path):
@@ -481,3 +479,23 @@ def test_a_subscriber_page_is_still_private_no_store(app, tmp_path, make_user):
     again = client.get(f"/articles/{SLUG}")
     assert again.headers["Cache-Control"] == "private, no-store"
     assert SENTINEL in text_of(again)
+
+
+def test_the_verify_banner_is_each_readers_own(app, tmp_path, make_user):
+    import_article(app, tmp_path)
+    unverified = make_user(email="unsure@example.com", digital_plus=True)
+    verified = make_user(email="sure@example.com", digital_plus=True, verified=True)
+    for user in (unverified, verified, unverified):
+        page = text_of(logged_in(app, user).get(f"/articles/{SLUG}"))
+        assert SENTINEL in page
+        if user is unverified:
+            assert "unsure@example.com" in page
+            assert "Send the link again" in page
+        else:
+            assert "unsure@example.com" not in page
+            assert "Send the link again" not in page
+    store = app.extensions["newsroom.cache"]
+    kept = [e[1] for k, e in store.items() if k[0] in ("frame", "part")]
+    assert "unsure@example.com" not in "".join(
+        s for segments in kept for s in segments if isinstance(s, str)
+    )

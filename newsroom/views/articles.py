@@ -260,11 +260,8 @@ def render_article(article: ArticleRecord, access: Access, opened, saved: bool) 
             [
                 (gift_part_key(article, dialog, locale), "articles/_part_gift.html", own),
                 ((article.slug, *locale, saved), "articles/_part_reading_list.html", own),
-                (
-                    sidebar_part_key(own["recommendations"], locale),
-                    "articles/_part_sidebar.html",
-                    own,
-                ),
+                (sidebar_part_key(own["recommendations"], locale), SIDEBAR_PART, own),
+                (banner_part_key(locale), "base.html#verify_banner", own),
             ],
         )
         if html is not None:

@@ -384,6 +384,9 @@ def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple
     finally:
         g.rendering_frame = False
     segments = _split(html, marker, tuple(holes))
+    placed = sorted(s for s in segments if isinstance(s, int))
+    if placed != list(range(len(holes))):
+        raise ValueError(f"{template} must place each of {holes} once, placed {placed}")
     # A reader's own token in the text (made by anything but csrf_token()): not kept.
     own_token = g.get("csrf_token")
     if own_token is None or own_token not in html:
