@@ -138,7 +138,8 @@ def article_record(slug: str) -> ArticleRecord | None:
     ARTICLE_CACHE_SECONDS. Each copy is a whole row: a body is only ever shown under its own
     version's lock. An editor's lock, unpublish or re-import raises the content version,
     which empties the cache at once."""
-    sync_content_version()
+    if setting("ARTICLE_CACHE_SECONDS") > 0:
+        sync_content_version()
     return cached(
         f"article:{slug}",
         lambda: articles.record_by_slug(db.session, slug),

@@ -135,6 +135,7 @@ class PageCache:
         for slot, connection in list(self.held.items()):
             self.held.pop(slot, None)
             if slot[0] == os.getpid():
+                connection.invalidate()  # closes the database connection itself
                 connection.close()
 
     # -- tokens ----------------------------------------------------------------------
@@ -367,9 +368,11 @@ def render_part(template: str, context: dict) -> str:
 def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple | None:
     """The kept segments of `template` for `store_key`, rendered (with placeholders for
     the token and the holes) when missing; None when the content version is unknown."""
-    version = sync_content_version()
     config = current_app.config
-    if version is None or config["PAGE_CACHE_SECONDS"] <= 0:
+    if config["PAGE_CACHE_SECONDS"] <= 0:
+        return None
+    version = sync_content_version()
+    if version is None:
         return None
     cache = _cache()
     store_key = (*store_key, version)
