@@ -15,7 +15,7 @@ from newsroom.slugs import slugify
 PICKS = 2_000  # distinct requests per scenario: many readers, many articles
 # First reads: so many distinct (reader, article) pairs that a run of a few thousand random
 # picks rarely opens one twice.
-FIRST_READ_PICKS = 40_000
+FIRST_READ_PICKS = 20_000
 COMMON_WORDS = ("housing", "energy", "policy", "voters", "climate")
 
 
@@ -93,7 +93,7 @@ def build(
     ]
     scenarios = [
         Scenario(
-            "front", "front page", "site", READ, [_get("/")], target_ratio=0.35, article_page=True
+            "front", "front page", "site", READ, [_get("/")], target_ratio=0.50, article_page=True
         ),
         Scenario(
             "article_anonymous",
@@ -101,7 +101,7 @@ def build(
             "site",
             READ,
             [_get(f"/articles/{s}") for s in slugs()],
-            target_ratio=0.45,
+            target_ratio=0.60,
             article_page=True,
         ),
         Scenario(
@@ -147,6 +147,7 @@ def build(
             "site",
             READ,
             gift_links,
+            target_ratio=0.25,
             article_page=True,
         ),
         Scenario(
