@@ -14,8 +14,20 @@ from sqlalchemy import select
 from newsroom import mailer
 from newsroom.extensions import db
 from newsroom.models import Article
-from newsroom.services import clock, demo, gifting, importing, jobs, search_index, subscriptions
+from newsroom.services import (
+    account_data,
+    account_links,
+    accounts,
+    clock,
+    demo,
+    gifting,
+    importing,
+    jobs,
+    search_index,
+    subscriptions,
+)
 from newsroom.services.errors import NotFound
+from newsroom.web import account_mail
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
 
@@ -121,6 +133,43 @@ def mail_worker_command(once: bool) -> None:
         signal.signal(signum, lambda *_: stop.set())
     click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
     mailer.run_worker(stop)
+
+
+def _account(email: str):
+    user = accounts.find_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    return user
+
+
+@newsroom_cli.command("reset-link")
+@click.argument("email")
+def reset_link_command(email: str) -> None:
+    """Print a password-reset link for an account (for customer service to pass on)."""
+    user = _account(email)
+    with current_app.test_request_context():
+        link = account_mail.reset_link(user)
+    minutes = account_links.RESET_LINK_SECONDS // 60
+    click.echo(f"Reset link for {user.email} (works once, for {minutes} minutes):")
+    click.echo(link)
+
+
+users_cli = AppGroup("users", help="Manage readers' accounts.")
+newsroom_cli.add_command(users_cli)
+
+
+@users_cli.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def users_delete_command(email: str, yes: bool) -> None:
+    """Delete an account: personal data, reading list and history removed, sessions ended."""
+    user = _account(email)
+    if not yes:
+        click.confirm(f"Delete the account {user.email} for good?", abort=True)
+    address = user.email
+    account_data.delete_account(db.session, user, clock.now())
+    db.session.commit()
+    click.echo(f"Deleted the account {address}.")
 
 
 gifts_cli = AppGroup("gifts", help="Withdraw gift links and report what gifts achieved.")

@@ -57,6 +57,8 @@ class Config:
     GIFT_CREATE_LIMIT = "30 per minute"
     GIFT_TOKEN_FAILURE_LIMIT = "30 per minute"
     VERIFY_RESEND_LIMIT = "3 per hour"  # "send the link again" per account
+    PASSWORD_FORGOT_LIMIT_PER_ADDRESS = "5 per hour"  # reset mails asked for one address
+    PASSWORD_FORGOT_LIMIT_PER_CLIENT = "20 per hour"
     GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
     GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client

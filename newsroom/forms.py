@@ -92,3 +92,33 @@ def weak_password_message() -> str:
         "Choose a password of at least %(n)d characters, not only lower-case letters.",
         n=current_app.config["PASSWORD_MIN_LENGTH"],
     )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(Form):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(max=1024), StrongPassword()]
+    )
+
+
+class EmailChangeForm(Form):
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+    )
+
+
+class DeleteAccountForm(Form):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=1024)]
+    )

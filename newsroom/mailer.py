@@ -33,6 +33,26 @@ BATCH_SIZE = 100
 _MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(
+    template: str, subject: object, locale: str | None = None, **context
+) -> RenderedMail:
+    """templates/mail/<template>.txt and .html and the subject, in `locale` (default: the
+    request's)."""
+    with force_locale(locale or str(get_locale())):
+        return RenderedMail(
+            subject=str(subject),
+            text=render_template(f"mail/{template}.txt", **context),
+            html=render_template(f"mail/{template}.html", **context),
+        )
+
+
 def queue_mail(
     session: Session,
     *,
@@ -48,17 +68,13 @@ def queue_mail(
 
     `subject` should be a lazy string (`lazy_gettext`) so it, too, is in `locale`.
     """
-    language = locale or str(get_locale())
-    with force_locale(language):
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
-        subject_line = str(subject)
+    rendered = render_mail(template, subject, locale, **context)
     queued = outbox.queue(
         session,
         recipient=to,
-        subject=subject_line,
-        text=text,
-        html=html,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
         kind=kind or template.replace("/", "_"),
         now=clock.now(),
         message_domain=urlsplit(current_app.config["SITE_URL"]).hostname or "localhost",

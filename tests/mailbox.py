@@ -21,6 +21,7 @@ class _Keeper:
         message = email.message_from_bytes(envelope.original_content, policy=default_policy)
         with self.inbox.lock:
             self.inbox.messages.append(message)
+            self.inbox.lock.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -30,7 +31,7 @@ class SMTPServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         self._controller: Controller | None = None
 
     def start(self) -> None:
@@ -51,6 +52,16 @@ class SMTPServer:
         """What has arrived for one address, oldest first."""
         with self.lock:
             return [m for m in self.messages if address in m["To"]]
+
+    def wait_for(self, address: str, count: int = 1, seconds: float = 30) -> EmailMessage:
+        """The newest mail to an address once `count` have arrived: a live server delivers
+        after its response has gone out, so a browser test waits for the mail, boundedly."""
+        with self.lock:
+            arrived = self.lock.wait_for(
+                lambda: len([m for m in self.messages if address in m["To"]]) >= count, seconds
+            )
+        assert arrived, f"fewer than {count} mail(s) for {address} after {seconds} s"
+        return self.to(address)[-1]
 
     def last(self, address: str) -> EmailMessage:
         received = self.to(address)

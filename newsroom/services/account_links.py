@@ -9,10 +9,20 @@ import hashlib
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from newsroom.models import User
 from newsroom.services import tokens
+from newsroom.services.accounts import (
+    EmailTaken,
+    WrongPassword,
+    check_password_strength,
+    find_by_email,
+    normalise_email,
+    password_matches,
+)
 from newsroom.services.errors import DomainError
 
 VERIFY_LINK_SECONDS = 24 * 60 * 60
@@ -100,3 +110,96 @@ def verify_email(
     user.email_verified_at = now
     session.flush()
     return user
+
+
+# Password reset
+
+
+def reset_token(user: User, keys: list[str], now: datetime) -> str:
+    return tokens.sign_account(
+        {"u": user.id, "p": password_fingerprint(user)}, tokens.RESET_PASSWORD_SALT, keys, now
+    )
+
+
+def check_reset(
+    session: Session, token: str, keys: list[str], now: datetime, viewer_id: int | None = None
+) -> User:
+    """The account a reset link may still set a password for; changes nothing."""
+    user, payload = _load(
+        session, token, tokens.RESET_PASSWORD_SALT, keys, now, RESET_LINK_SECONDS, viewer_id
+    )
+    if payload.get("p") != password_fingerprint(user):
+        raise InvalidLink()  # used already, or the password changed since it was sent
+    return user
+
+
+def reset_password(
+    session: Session,
+    token: str,
+    new_password: str,
+    keys: list[str],
+    now: datetime,
+    *,
+    hash_method: str,
+    min_length: int,
+    viewer_id: int | None = None,
+) -> User:
+    """Set the password a reset link was sent for and end every session of the account,
+    this one too: the link never logs anyone in. The new hash kills the link."""
+    user = check_reset(session, token, keys, now, viewer_id)
+    check_password_strength(new_password, min_length)
+    user.password_hash = generate_password_hash(new_password, method=hash_method)
+    user.session_version += 1
+    # The link reached the reader's mailbox: that confirms the address as well.
+    user.email_verified_at = user.email_verified_at or now
+    session.flush()
+    return user
+
+
+# Change of e-mail address
+
+
+class SameEmail(DomainError):
+    code = "same_email"
+
+
+def request_email_change(
+    session: Session, user: User, new_email: str, password: str, *, hash_method: str
+) -> str:
+    """Check the password and that the new address is free; the normalised new address."""
+    if not password_matches(user, password, hash_method=hash_method):
+        raise WrongPassword()
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise SameEmail()
+    if find_by_email(session, new_email) is not None:
+        raise EmailTaken(new_email)
+    return new_email
+
+
+def email_change_token(user: User, new_email: str, keys: list[str], now: datetime) -> str:
+    return tokens.sign_account(
+        {"u": user.id, "e": new_email, "o": user.email}, tokens.CHANGE_EMAIL_SALT, keys, now
+    )
+
+
+def change_email(
+    session: Session, token: str, keys: list[str], now: datetime, viewer_id: int | None = None
+) -> tuple[User, str]:
+    """Move the account to the address in the link, checking again that it is free.
+    Returns the account and its former address."""
+    user, payload = _load(
+        session, token, tokens.CHANGE_EMAIL_SALT, keys, now, CHANGE_EMAIL_LINK_SECONDS, viewer_id
+    )
+    new_email, old_email = payload.get("e"), payload.get("o")
+    if not isinstance(new_email, str) or old_email != user.email:
+        raise InvalidLink()  # used already, or the address changed another way since
+    if find_by_email(session, new_email) is not None:
+        raise EmailTaken(new_email)
+    try:
+        with session.begin_nested():
+            user.email = new_email
+            user.email_verified_at = now
+    except IntegrityError as exc:  # taken by a registration at this very moment
+        raise EmailTaken(new_email) from exc
+    return user, old_email

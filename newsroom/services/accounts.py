@@ -102,7 +102,9 @@ def password_matches(user: User | None, password: str, *, hash_method: str) -> b
 
 
 def find_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    return session.scalar(
+        select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
+    )
 
 
 def authenticate(session: Session, email: str, password: str, *, hash_method: str) -> User:
@@ -153,7 +155,7 @@ def load_session_user(session: Session, raw_id: object, now: datetime) -> User |
     row = session.execute(
         select(User, subscriptions.active_clause(User.id, now)).where(User.id == user_id)
     ).first()
-    if row is None:
+    if row is None or row[0].deleted_at is not None:
         return None
     user, active = row
     if not hmac.compare_digest(str(user.session_version), str(version)):

@@ -250,11 +250,11 @@ def open_gift(
         return LinkCheck(GiftState.INVALID)
     if row.article_id != article_id:
         return LinkCheck(GiftState.WRONG_ARTICLE)
-    name = first_name(row.name)
+    name = first_name(row.name) or None  # a deleted giver is named by nobody
     if row.revoked_at is not None:
-        return LinkCheck(GiftState.REVOKED, name, can_ask=True)
+        return LinkCheck(GiftState.REVOKED, name, can_ask=name is not None)
     if check.expired or now >= row.expires_at:
-        return LinkCheck(GiftState.EXPIRED, name, can_ask=True)
+        return LinkCheck(GiftState.EXPIRED, name, can_ask=name is not None)
     # A SQLite read snapshot cannot be upgraded to a write once another request has
     # committed, so the count is written in a fresh write transaction; the conditions are
     # repeated there in case the gift was revoked in between.
@@ -265,7 +265,7 @@ def open_gift(
         .values(open_count=Gift.open_count + 1)
     )
     if counted.rowcount != 1:
-        return LinkCheck(GiftState.REVOKED, name, can_ask=True)
+        return LinkCheck(GiftState.REVOKED, name, can_ask=name is not None)
     if browser_id is not None and user_id != row.giver_id:  # the giver checking is no open
         _remember_browser(session, row.id, browser_id, user_id, now)
     return LinkCheck(GiftState.VALID, name, row.note)
@@ -310,7 +310,7 @@ def account_gift(session: Session, user_id: int, article_id: int, now: datetime)
     ).first()
     if row is None:
         return LinkCheck(GiftState.INVALID)
-    return LinkCheck(GiftState.VALID, first_name(row.name), row.note)
+    return LinkCheck(GiftState.VALID, first_name(row.name) or None, row.note)
 
 
 def claim_browser(session: Session, user_id: int, browser_id: str) -> None:

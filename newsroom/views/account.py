@@ -1,13 +1,22 @@
 """The reader's own account: Digital+ status, password, address, deletion and export."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from newsroom.extensions import db, limiter
-from newsroom.forms import ActionForm, PasswordForm, weak_password_message
-from newsroom.services import account_links, accounts, subscriptions, tokens
+from newsroom.forms import (
+    ActionForm,
+    DeleteAccountForm,
+    EmailChangeForm,
+    PasswordForm,
+    weak_password_message,
+)
+from newsroom.services import account_data, account_links, accounts, subscriptions, tokens
 from newsroom.web import account_mail
+from newsroom.web.errors import error_page
 from newsroom.web.helpers import request_now, setting
 from newsroom.web.limits import count_failure, credential_check
 from newsroom.web.link_pages import link_refused
@@ -89,3 +98,107 @@ def resend_verification():
         db.session.commit()
         flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("account.show"))
+
+
+def _own_account() -> str:
+    return str(current_user.id)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@credential_check("email-change", account=_own_account)
+def email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            new_email = account_links.request_email_change(
+                db.session,
+                current_user,
+                form.email.data,
+                form.current_password.data,
+                hash_method=setting("PASSWORD_HASH_METHOD"),
+            )
+        except accounts.WrongPassword:
+            count_failure()
+            form.current_password.errors.append(_("That is not your current password."))
+        except account_links.SameEmail:
+            form.email.errors.append(_("That is already the address of your account."))
+        except accounts.EmailTaken:
+            form.email.errors.append(_("Another account already uses this address."))
+        else:
+            account_mail.send_email_change(current_user, new_email)
+            db.session.commit()
+            flash(
+                _(
+                    "We have sent a link to %(email)s. Open it within %(hours)d hours to start "
+                    "using that address; until then your account keeps %(current)s.",
+                    email=new_email,
+                    hours=account_links.CHANGE_EMAIL_LINK_SECONDS // 3600,
+                    current=current_user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("account.show"))
+    hours = account_links.CHANGE_EMAIL_LINK_SECONDS // 3600
+    code = 400 if form.errors else 200
+    return render_template("account/email.html", form=form, hours=hours), code
+
+
+@bp.get("/account/email/<token>")
+@credential_check(
+    "email-confirm", account=_link_account(tokens.CHANGE_EMAIL_SALT), methods=("GET",)
+)
+def confirm_email(token: str):
+    try:
+        user, _former = account_links.change_email(
+            db.session, token, account_mail.signing_keys(), request_now(), current_user.id
+        )
+    except account_links.InvalidLink as refused:
+        count_failure()
+        return link_refused(refused)
+    except accounts.EmailTaken as taken:
+        db.session.rollback()
+        message = _(
+            "Another account started using %(email)s after the link was sent, so your account "
+            "keeps its address. Choose another one.",
+            email=str(taken),
+        )
+        return error_page("email_taken", _("The address is taken"), message, 409)
+    db.session.commit()
+    flash(_("Your account now uses %(email)s.", email=user.email), "success")
+    return redirect(url_for("account.show" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+@credential_check("account-delete", account=_own_account)
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if accounts.password_matches(
+            user, form.current_password.data, hash_method=setting("PASSWORD_HASH_METHOD")
+        ):
+            account_data.delete_account(db.session, user, request_now())
+            db.session.commit()
+            logout_user()
+            flash(_("Your account is deleted. Thank you for reading."), "success")
+            return redirect(url_for("articles.front"))
+        count_failure()
+        form.current_password.errors.append(_("That is not your current password."))
+    code = 400 if form.errors else 200
+    return render_template("account/delete.html", form=form), code
+
+
+@bp.get("/account/export")
+@login_required
+def export():
+    data = account_data.export(db.session, current_user, request_now())
+    day = request_now().date().isoformat()
+    response = Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="newsroom-account-{day}.json"'},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
