@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from newsroom.models import (
     Article,
+    ArticleRead,
     Author,
     DailyArticleViews,
     Gift,
@@ -316,6 +317,40 @@ def _gift(public_id: str, giver_id: int, article_id: int, created: datetime, rev
         "revoked_at": created + timedelta(days=1) if revoked else None,
         "open_count": 0,
     }
+
+
+def user_id_of(email: str) -> int:
+    """Benchmark accounts are numbered: reader00042@bench.example is user 42."""
+    return int(email.removeprefix("reader").split("@", 1)[0])
+
+
+def set_reads_today(url: str, pairs: list[tuple[int, int]], read: bool) -> None:
+    """Make each (user id, article id) read earlier today (read=True: opening it again writes
+    nothing) or not read at all (read=False: the next open is the day's first and writes)."""
+    now = datetime.now(UTC)
+    today = clock.local_date(now, TIMEZONE)
+    table = ArticleRead.__table__
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            users = sorted({u for u, _ in pairs})
+            for start in range(0, len(users), 500):
+                chunk = users[start : start + 500]
+                conn.execute(table.delete().where(table.c.user_id.in_(chunk)))
+            if read:
+                rows = [
+                    {
+                        "user_id": u,
+                        "article_id": a,
+                        "first_read_at": now,
+                        "last_read_at": now,  # after any save, so no second write is due
+                        "last_read_on": today,
+                    }
+                    for u, a in sorted(set(pairs))
+                ]
+                _insert(conn, ArticleRead, rows)
+    finally:
+        engine.dispose()
 
 
 def forget_writes(url: str, since: datetime) -> None:

@@ -127,6 +127,8 @@ class Runner:
         def run_site(s: scenarios.Scenario, seconds: float) -> wrk.Measurement:
             if s.resets_writes:
                 dataset.forget_writes(url, started)
+            if s.prepare is not None:
+                s.prepare(url)
             return self.drive(site, scripts[s.name], seconds)
 
         if a.warmup > 0:

@@ -1,16 +1,21 @@
 """What each scenario asks the server for, as lists of requests wrk picks from at random."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import quote
 
-from bench.dataset import SECTIONS, Dataset
+from bench.dataset import SECTIONS, Dataset, set_reads_today, user_id_of
 from bench.sessions import USER_AGENT, Login
 from bench.wrk import Request
 from newsroom.services import tokens
 from newsroom.slugs import slugify
 
 PICKS = 2_000  # distinct requests per scenario: many readers, many articles
+# First reads: so many distinct (reader, article) pairs that a run of a few thousand random
+# picks rarely opens one twice.
+FIRST_READ_PICKS = 20_000
 COMMON_WORDS = ("housing", "energy", "policy", "voters", "climate")
 
 
@@ -24,6 +29,7 @@ class Scenario:
     target_ratio: float | None = None
     target_p99_ms: float | None = None
     resets_writes: bool = False  # forget the rows earlier rounds wrote before running
+    prepare: Callable[[str], None] | None = None  # called with the database URL before each run
     article_page: bool = False  # repeated by --scale
 
 
@@ -49,6 +55,10 @@ def _json_post(path: str, login: Login) -> Request:
     return Request("POST", path, headers, "")
 
 
+def _reads_today(pairs: list[tuple[int, int]], read: bool, url: str) -> None:
+    set_reads_today(url, pairs, read)
+
+
 def bare() -> Scenario:
     return Scenario("bare", "bare Flask route", "bare", READ, [_get("/")])
 
@@ -63,13 +73,27 @@ def build(
     def slugs() -> list[str]:
         return [rng.choice(locked) for _ in range(PICKS)]
 
+    def reader_pairs(count: int) -> list[tuple[Login, str]]:
+        picked, seen = [], set()
+        while len(picked) < count:
+            login, slug = rng.choice(logins), rng.choice(locked)
+            if (login.email, slug) not in seen:
+                seen.add((login.email, slug))
+                picked.append((login, slug))
+        return picked
+
+    def article_id(slug: str) -> int:
+        return int(slug.rsplit("-", 1)[1])  # bench-article-000042 is article 42
+
+    rereads = reader_pairs(PICKS)
+    first_reads = reader_pairs(min(FIRST_READ_PICKS, len(logins) * len(locked) // 2))
     gift_links = [
         _get(f"/articles/{slug}?gift={quote(tokens.sign_gift(public_id, created, [secret_key]))}")
         for slug, public_id, created in data.open_gifts[:PICKS]
     ]
     scenarios = [
         Scenario(
-            "front", "front page", "site", READ, [_get("/")], target_ratio=0.35, article_page=True
+            "front", "front page", "site", READ, [_get("/")], target_ratio=0.50, article_page=True
         ),
         Scenario(
             "article_anonymous",
@@ -77,7 +101,7 @@ def build(
             "site",
             READ,
             [_get(f"/articles/{s}") for s in slugs()],
-            target_ratio=0.45,
+            target_ratio=0.60,
             article_page=True,
         ),
         Scenario(
@@ -90,11 +114,40 @@ def build(
             article_page=True,
         ),
         Scenario(
+            "article_subscriber_reread",
+            "locked article, subscriber re-reading (read earlier today: no write)",
+            "site",
+            READ,
+            [_get(f"/articles/{slug}", login.cookie) for login, slug in rereads],
+            target_ratio=0.45,
+            article_page=True,
+            prepare=partial(
+                _reads_today,
+                [(user_id_of(login.email), article_id(slug)) for login, slug in rereads],
+                True,
+            ),
+        ),
+        Scenario(
+            "article_subscriber_first_read",
+            "locked article, subscriber's first read of the day (writes history)",
+            "site",
+            READ,
+            [_get(f"/articles/{slug}", login.cookie) for login, slug in first_reads],
+            target_ratio=0.25,
+            article_page=True,
+            prepare=partial(
+                _reads_today,
+                [(user_id_of(login.email), article_id(slug)) for login, slug in first_reads],
+                False,
+            ),
+        ),
+        Scenario(
             "gift_open",
             "gift link opened by a recipient",
             "site",
             READ,
             gift_links,
+            target_ratio=0.25,
             article_page=True,
         ),
         Scenario(

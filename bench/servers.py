@@ -21,6 +21,7 @@ from bench.dataset import PASSWORD_HASH_METHOD, TIMEZONE
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 HIGH_LIMIT = "1000000 per minute"
+SITE_URL = "https://bench.newsroom.example"  # production requires a public address
 
 _running: dict[int, subprocess.Popen] = {}
 
@@ -81,6 +82,7 @@ def site_environment(database_url: str, secret_key: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "NEWSROOM_ENV": "production",
+        "NEWSROOM_SITE_URL": SITE_URL,
         "NEWSROOM_MAIL_SERVER": "127.0.0.1",  # required in production; a run sends no mail
         "NEWSROOM_TIMEZONE": TIMEZONE,
         "NEWSROOM_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,

@@ -27,7 +27,9 @@ class Config:
     READING_LIST_PER_PAGE = 20
     SEARCH_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
-    ARTICLE_CACHE_SECONDS = 10  # how long an editor's change may take to reach readers
+    ARTICLE_CACHE_SECONDS = 10  # article rows; an editor's change empties the cache at once
+    # Pages the same for every anonymous reader (web/page_cache.py); 0 renders every time.
+    PAGE_CACHE_SECONDS = 60
 
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 10

@@ -264,3 +264,11 @@ def test_export_periods_carry_their_dates(app, client, auth, make_user):
     period = client.get("/account/export").get_json()["digital_plus_periods"][0]
     assert period["starts_at"].startswith(starts.date().isoformat())
     assert period["cancelled_at"] is None
+
+
+def test_privacy_page_leads_to_export_and_delete(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'href="/account/export"' in page
+    assert 'href="/account/delete"' in page
+    danish = client.get("/privacy", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Med en konto kan du hente alt" in danish

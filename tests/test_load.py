@@ -80,7 +80,13 @@ def call(tally: Tally, visitor: Visitor, method: str, path: str, **kw):
 def subscriber_loop(base, email, slugs, tally, stop: threading.Event, seed: int) -> None:
     rng = random.Random(seed)
     visitor = Visitor(base)
-    if visitor.log_in(email, PASSWORD) != 302:
+    try:
+        logged_in = visitor.log_in(email, PASSWORD)
+    except OSError:  # the log-in itself was cut by the killed worker
+        with tally.lock:
+            tally.connection_errors += 1
+        return
+    if logged_in != 302:
         with tally.lock:
             tally.server_errors.append(f"login failed for {email}")
         return

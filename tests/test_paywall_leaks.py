@@ -20,6 +20,12 @@ META_CONTENT = re.compile(r'<meta [^>]*content="([^"]*)"')
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
+@pytest.fixture(params=[0, 3600], ids=["rendered", "kept"])
+def app_config(request) -> dict:
+    """Every check runs with pages rendered each time and with kept anonymous pages."""
+    return {"PAGE_CACHE_SECONDS": request.param}
+
+
 def leaks(text: str) -> bool:
     return SENTINEL in text or MIDDLE in text
 

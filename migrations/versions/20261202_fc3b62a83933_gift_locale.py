@@ -3,7 +3,7 @@ recipient asking for a new link) are in the language they gave it in. Gifts made
 this revision have none and get the site's default language.
 
 Revision ID: fc3b62a83933
-Revises: 5d47ee4c862f
+Revises: a7e3c5d1f920
 Create Date: 2026-12-02 13:53:46.004818
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "fc3b62a83933"
-down_revision = "5d47ee4c862f"
+down_revision = "a7e3c5d1f920"
 branch_labels = None
 depends_on = None
 

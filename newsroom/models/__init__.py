@@ -2,6 +2,7 @@
 
 from newsroom.models.article import Article
 from newsroom.models.author import Author
+from newsroom.models.content_version import ContentVersion
 from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
 from newsroom.models.outbox import OutboxMail
@@ -16,6 +17,7 @@ __all__ = [
     "Article",
     "ArticleRead",
     "Author",
+    "ContentVersion",
     "DailyArticleViews",
     "Gift",
     "GiftOpen",

@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from newsroom.models import Article, Author
@@ -38,6 +38,15 @@ def paginate(session: Session, query: Select, number: int, per_page: int) -> Pag
 def front_page(session: Session, now: datetime, number: int, per_page: int) -> Page[Article]:
     query = visible(now).order_by(Article.published_at.desc(), Article.id.desc())
     return paginate(session, query, number, per_page)
+
+
+def next_publication(session: Session, now: datetime) -> datetime | None:
+    """When the next scheduled article appears: listings made now are right until then."""
+    return session.scalar(
+        select(func.min(Article.published_at)).where(
+            Article.is_published.is_(True), Article.published_at > now
+        )
+    )
 
 
 def find_visible(session: Session, slug: str, now: datetime) -> Article | None:

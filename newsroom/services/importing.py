@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.models import Article, Author
 from newsroom.models.article import KINDS
-from newsroom.services import clock
+from newsroom.services import clock, content_version
 from newsroom.services.rendering import render_body
 from newsroom.services.search_index import index_article
 from newsroom.slugs import slugify
@@ -280,6 +280,8 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.word_count = rendered.word_count
     session.flush()
     index_article(session, article)
+    # Readers see the change at once: every page rendered from the old content is stale.
+    content_version.bump(session)
     return created
 
 

@@ -12,8 +12,10 @@ from flask import (
     make_response,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,6 +36,8 @@ from newsroom.services.paywall import Access, GiftState, Grant
 from newsroom.web import browsers, gift_dialog
 from newsroom.web.cache import cached
 from newsroom.web.helpers import request_now, setting, site_url, wants_json
+from newsroom.web.i18n import format_locale
+from newsroom.web.page_cache import render_in_frame, sync_content_version
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
 
@@ -132,7 +136,10 @@ def front():
 def article_record(slug: str) -> ArticleRecord | None:
     """The same for every reader (access is decided per request), so it is cached for
     ARTICLE_CACHE_SECONDS. Each copy is a whole row: a body is only ever shown under its own
-    version's lock, and an editor's lock, unpublish or re-import takes effect on expiry."""
+    version's lock. An editor's lock, unpublish or re-import raises the content version,
+    which empties the cache at once."""
+    if setting("ARTICLE_CACHE_SECONDS") > 0:
+        sync_content_version()
     return cached(
         f"article:{slug}",
         lambda: articles.record_by_slug(db.session, slug),
@@ -224,19 +231,73 @@ def render_article(article: ArticleRecord, access: Access, opened, saved: bool) 
     # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
     if access.grant is not Grant.GIFT and (article.locked or current_user.has_digital_plus):
         dialog = gift_dialog.dialog_for(article)
-    return render_template(
-        "articles/show.html",
-        article=article,
-        access=access,
-        opened=opened,
-        canonical_url=url,
-        dialog=dialog,
-        share=share_links(url, article.headline),
-        json_ld=json_ld(article, url),
-        locked_part_class=LOCKED_PART_CLASS,
-        jobs=top_jobs(),
-        saved=saved,
-        recommendations=recommended(article.id),
+    own = {
+        "article": article,
+        "access": access,
+        "opened": opened,
+        "dialog": dialog,
+        "saved": saved,
+        "recommendations": recommended(article.id),
+    }
+
+    def shared() -> dict:
+        return {
+            "canonical_url": url,
+            "share": share_links(url, article.headline),
+            "json_ld": json_ld(article, url),
+            "locked_part_class": LOCKED_PART_CLASS,
+            "jobs": top_jobs(),
+        }
+
+    if shares_the_subscriber_frame(opened):
+        # Every Digital+ reader sees the same page but for the gift dialog, the reading-list
+        # toggle, the recommendations and the verify banner: kept once, those filled in.
+        locale = (str(get_locale()), format_locale())
+        frame_context = {**own, "dialog": None, "saved": False, "recommendations": None}
+        html = render_in_frame(
+            (article.slug, *locale, "digital_plus"),
+            "articles/_reader_frame.html",
+            {**frame_context, **shared()},
+            [
+                (gift_part_key(article, dialog, locale), "articles/_part_gift.html", own),
+                ((article.slug, *locale, saved), "articles/_part_reading_list.html", own),
+                (sidebar_part_key(own["recommendations"], locale), SIDEBAR_PART, own),
+                (banner_part_key(locale), "base.html#verify_banner", own),
+            ],
+        )
+        if html is not None:
+            return html
+    return render_template("articles/show.html", **own, **shared())
+
+
+SIDEBAR_PART = "articles/_part_sidebar.html"
+
+
+def sidebar_part_key(picks: recommendations.Recommendations, locale: tuple) -> tuple:
+    return ("sidebar", *locale, picks.source, tuple(picks.items))
+
+
+def banner_part_key(locale: tuple) -> tuple | None:
+    """Nothing for a verified reader; an unverified one's banner names their address."""
+    return ("verify-banner", *locale) if current_user.is_verified else None
+
+
+def gift_part_key(article, dialog, locale: tuple) -> tuple | None:
+    """The gift button and dialog are the same for every reader in the same state with the
+    same allowance, except a gift already given (its own link)."""
+    if dialog is None or dialog.state == "given" or dialog.gift is not None:
+        return None
+    return ("gift", article.slug, *locale, dialog.state, dialog.allowance, dialog.message)
+
+
+def shares_the_subscriber_frame(opened) -> bool:
+    """A Digital+ reader without a gift token, any parameter or a message waiting."""
+    return (
+        current_user.is_authenticated
+        and current_user.has_digital_plus
+        and opened is None
+        and not request.args
+        and "_flashes" not in session
     )
 
 

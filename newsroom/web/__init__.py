@@ -4,19 +4,19 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from newsroom.web import errors, headers, i18n, logs
+from newsroom.web import errors, headers, i18n, logs, page_cache
 from newsroom.web.helpers import site_url
 from newsroom.web.session import CacheSafeSessionInterface, init_login_manager
 
 
 def select_locale() -> str:
     """The reader's choice (cookie), else the browser's languages, else the site default."""
-    languages = tuple(current_app.config["LANGUAGES"])
-    chosen = request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    config = current_app.config
+    return i18n.choose_locale(
+        request.cookies.get("lang"),
+        request.headers.get("Accept-Language", ""),
+        tuple(config["LANGUAGES"]),
+        config["BABEL_DEFAULT_LOCALE"],
     )
 
 
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     logs.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    page_cache.init_app(app)
     app.jinja_env.globals["site_url"] = site_url
     # A global (not only a context variable) so imported macros see it too.
     app.jinja_env.globals["current_user"] = current_user

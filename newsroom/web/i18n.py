@@ -14,6 +14,8 @@ from flask_babel import (
     get_translations,
     lazy_gettext,
 )
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 
 def translations() -> NullTranslations:
@@ -40,18 +42,42 @@ def datetimeformat(value: datetime, format: str | None = None) -> str:
     return _formatted(value, format, get_locale(), get_timezone())
 
 
-def format_locale() -> str:
+@lru_cache(maxsize=1024)
+def accepted_languages(header: str) -> LanguageAccept:
+    """An Accept-Language header as Werkzeug reads it; browsers send few distinct ones."""
+    return parse_accept_header(header, LanguageAccept)
+
+
+@lru_cache(maxsize=1024)
+def choose_locale(chosen: str | None, accept_language: str, languages: tuple, default: str) -> str:
+    """The reader's choice (cookie), else the browser's languages, else the site default."""
+    if chosen in languages:
+        return chosen
+    return accepted_languages(accept_language).best_match(languages) or default
+
+
+@lru_cache(maxsize=1024)
+def date_locale(locale: str, accept_language: str) -> str:
     """The locale dates are written in: the interface language, and for English the British
     form (a European site) unless the browser's first English preference is American."""
-    locale = get_locale()
-    if locale is None or locale.language != "en":
-        return str(locale or "en_GB")
-    if has_request_context():
-        for tag, _quality in request.accept_languages:
-            tag = tag.replace("_", "-").lower()
-            if tag.startswith("en"):
-                return "en_US" if tag == "en-us" else "en_GB"
+    if locale.split("_", 1)[0] != "en":
+        return locale
+    for tag, _quality in accepted_languages(accept_language):
+        tag = tag.replace("_", "-").lower()
+        if tag.startswith("en"):
+            return "en_US" if tag == "en-us" else "en_GB"
     return "en_GB"
+
+
+def format_locale() -> str:
+    """date_locale() for the current request's locale and browser."""
+    locale = get_locale()
+    if locale is None:
+        return "en_GB"
+    if locale.language != "en":
+        return str(locale)
+    header = request.headers.get("Accept-Language", "") if has_request_context() else ""
+    return date_locale(str(locale), header)
 
 
 @lru_cache(maxsize=4096)
