@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
 from newsroom.services import accounts, gift_outcomes, gifting
@@ -66,6 +67,9 @@ def login():
 def register():
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        # The check for a taken address and the insert must not interleave with another
+        # writer (another sign-up, a mail marked sent after its response) on SQLite.
+        begin_write(db.session)
         try:
             user = accounts.register(
                 db.session,
