@@ -87,6 +87,26 @@ class Config:
     MAIL_WORKER_POLL_SECONDS = 5
     MAIL_KEEP_SENT_DAYS = 7
 
+    # Buying Digital+ with Stripe: without the first three the Digital+ page names customer
+    # service instead. STRIPE_PRICE_ID may be a Price or (older accounts, localstripe) a Plan.
+    STRIPE_SECRET_KEY: str | None = None
+    STRIPE_PRICE_ID: str | None = None
+    STRIPE_WEBHOOK_SECRET: str | None = None
+    STRIPE_API_BASE: str | None = None  # tests: a Stripe stand-in on loopback
+    STRIPE_TIMEOUT_SECONDS = 10  # a reader waits on Checkout and the portal; Stripe answers fast
+    STRIPE_NETWORK_RETRIES = 1  # the SDK adds idempotency keys, so a retried POST is safe
+    STRIPE_PRICE_CACHE_SECONDS = 600  # the price shown on the Digital+ page
+    PAST_DUE_GRACE_DAYS = 7  # a failed renewal keeps Digital+ this long past the period end
+    BILLING_START_LIMIT = "10 per minute"  # Checkout and portal sessions started, per reader
+
+
+STRIPE_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PRICE_ID", "STRIPE_WEBHOOK_SECRET")
+
+
+def billing_configured(config) -> bool:
+    """Stripe is set up: Digital+ can be bought on the site."""
+    return all(config.get(name) for name in STRIPE_SETTINGS)
+
 
 def environment_overrides() -> dict:
     """Settings read from unprefixed variables that operators expect by their usual names."""
@@ -99,6 +119,9 @@ def environment_overrides() -> dict:
         overrides["SECRET_KEY_FALLBACKS"] = [k for k in fallbacks.split(",") if k]
     if redis_url := os.environ.get("REDIS_URL"):
         overrides["RATELIMIT_STORAGE_URI"] = redis_url
+    for name in STRIPE_SETTINGS + ("STRIPE_API_BASE",):
+        if value := os.environ.get(name):
+            overrides[name] = value
     if hosts := os.environ.get("TRUSTED_HOSTS"):
         overrides["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     return overrides
@@ -185,6 +208,16 @@ def _mail_server(config: dict) -> str | None:
     return None
 
 
+def _stripe(config: dict) -> str | None:
+    given = [name for name in STRIPE_SETTINGS if config.get(name)]
+    if given and len(given) != len(STRIPE_SETTINGS):
+        missing = ", ".join(name for name in STRIPE_SETTINGS if name not in given)
+        return f"Stripe is only half set up: set {missing} as well, or none of them."
+    if config.get("STRIPE_API_BASE"):
+        return "STRIPE_API_BASE is for tests against a Stripe stand-in; unset it in production."
+    return None
+
+
 # Each check returns what is wrong with the configuration, or None; add new ones here.
 PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
     _secret_key,
@@ -192,6 +225,7 @@ PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
     _site_url,
     _limit_storage,
     _mail_server,
+    _stripe,
 )
 
 

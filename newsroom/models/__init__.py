@@ -2,6 +2,7 @@
 
 from newsroom.models.article import Article
 from newsroom.models.author import Author
+from newsroom.models.billing import StripeCustomer, StripeEvent
 from newsroom.models.content_version import ContentVersion
 from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
@@ -26,6 +27,8 @@ __all__ = [
     "Job",
     "OutboxMail",
     "Plan",
+    "StripeCustomer",
+    "StripeEvent",
     "ReadingListItem",
     "Subscription",
     "User",

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsroom.models.base import Base, UTCDateTime, utcnow
@@ -21,6 +21,12 @@ class Subscription(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A period paid through Stripe mirrors one Stripe subscription; the CLI's have none.
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # Stripe's status of that subscription ("active", "past_due", "canceled", ...).
+    billing_status: Mapped[str | None] = mapped_column(String(32))
+    # Stripe will charge again at ends_at (false once the reader cancels at period end).
+    renews: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def is_active(self, now: datetime) -> bool:
         return self.cancelled_at is None and self.starts_at <= now < self.ends_at
