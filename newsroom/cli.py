@@ -15,7 +15,6 @@ from newsroom import mailer
 from newsroom.extensions import db
 from newsroom.models import Article
 from newsroom.services import (
-    account_data,
     account_links,
     accounts,
     clock,
@@ -27,7 +26,9 @@ from newsroom.services import (
     subscriptions,
 )
 from newsroom.services.errors import NotFound
+from newsroom.services.stripe_gateway import ProviderUnavailable
 from newsroom.web import account_mail
+from newsroom.web import billing as stripe_web
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
 
@@ -167,7 +168,13 @@ def users_delete_command(email: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete the account {user.email} for good?", abort=True)
     address = user.email
-    account_data.delete_account(db.session, user, clock.now())
+    try:
+        stripe_web.delete_account(user, clock.now())
+    except ProviderUnavailable as failed:
+        db.session.rollback()
+        raise click.ClickException(
+            f"Stripe could not cancel the subscription, so nothing was deleted: {failed}"
+        ) from failed
     db.session.commit()
     click.echo(f"Deleted the account {address}.")
 

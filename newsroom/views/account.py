@@ -2,7 +2,16 @@
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,8 +23,17 @@ from newsroom.forms import (
     PasswordForm,
     weak_password_message,
 )
-from newsroom.services import account_data, account_links, accounts, subscriptions, tokens
+from newsroom.services import (
+    account_data,
+    account_links,
+    accounts,
+    billing,
+    subscriptions,
+    tokens,
+)
+from newsroom.services.stripe_gateway import ProviderUnavailable
 from newsroom.web import account_mail
+from newsroom.web import billing as stripe_web
 from newsroom.web.errors import error_page
 from newsroom.web.helpers import request_now, setting
 from newsroom.web.limits import count_failure, credential_check
@@ -50,8 +68,19 @@ def show():
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("account.show"))
     status = subscriptions.status(db.session, current_user.id, request_now())
+    paid = billing.account_billing(db.session, current_user.id)
     code = 400 if form.errors else 200
-    return render_template("account/show.html", form=form, status=status), code
+    html = render_template(
+        "account/show.html",
+        form=form,
+        status=status,
+        billing=paid,
+        billing_status_label=stripe_web.status_label(paid.status),
+        on_sale=stripe_web.configured(),
+    )
+    response = make_response(html, code)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _link_account(salt: str):
@@ -179,7 +208,20 @@ def delete():
         if accounts.password_matches(
             user, form.current_password.data, hash_method=setting("PASSWORD_HASH_METHOD")
         ):
-            account_data.delete_account(db.session, user, request_now())
+            try:
+                stripe_web.delete_account(user, request_now())
+            except ProviderUnavailable:
+                db.session.rollback()
+                return error_page(
+                    "technical_error",
+                    _("Your account is not deleted yet"),
+                    _(
+                        "We could not reach our payment provider to stop your Digital+ "
+                        "subscription, so nothing was deleted. Try again in a moment."
+                    ),
+                    503,
+                    "errors/500.html",
+                )
             db.session.commit()
             logout_user()
             flash(_("Your account is deleted. Thank you for reading."), "success")

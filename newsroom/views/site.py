@@ -2,13 +2,23 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 
 from newsroom import database
 from newsroom.extensions import db
+from newsroom.web import billing as stripe_web
 from newsroom.web.helpers import safe_next
 
 bp = Blueprint("site", __name__)
@@ -34,8 +44,21 @@ def choose_language():
 
 @bp.get("/digital-plus")
 def digital_plus():
-    """What Digital+ offers; where the paywall's "subscribe" leads."""
-    return render_template("digital_plus.html", next_url=safe_next(request.args.get("next")))
+    """What Digital+ offers; where the paywall's "subscribe" leads. With Stripe set up it
+    sells it; without, it names customer service. Never kept: it differs per reader."""
+    on_sale = stripe_web.configured()
+    price = None
+    if on_sale and not current_user.has_digital_plus:
+        price = stripe_web.price()
+    html = render_template(
+        "digital_plus.html",
+        next_url=safe_next(request.args.get("next")),
+        on_sale=on_sale,
+        price=stripe_web.price_label(price) if price else None,
+    )
+    response = make_response(html)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _lasting(seconds: int | float) -> str:

@@ -353,3 +353,34 @@
     });
   });
 })();
+
+// ---- After Checkout: wait for the webhook ------------------------------------------------
+// The page says Digital+ is on its way; this asks the server every few seconds until the
+// webhook has granted it, then shows the "active" part. The refresh link does it by hand.
+(function () {
+  const waiting = document.querySelector("[data-billing-wait]");
+  if (!waiting) return;
+  const url = waiting.dataset.statusUrl;
+  const ready = document.querySelector("[data-billing-ready]");
+  let tries = 0;
+  async function check() {
+    tries += 1;
+    try {
+      const response = await fetch(url, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      const data = await response.json();
+      if (data && data.digital_plus) {
+        waiting.hidden = true;
+        ready.hidden = false;
+        ready.querySelector("h1, h2")?.focus();
+        return;
+      }
+    } catch (_) {
+      // offline for a moment: try again on the next tick
+    }
+    if (tries < 60) setTimeout(check, tries < 10 ? 1000 : 3000);
+  }
+  setTimeout(check, 1000);
+})();

@@ -1,0 +1,175 @@
+"""Buying Digital+: Stripe Checkout, the page after it, the customer portal and the webhook."""
+
+import logging
+
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from newsroom.api.errors import error_response
+from newsroom.extensions import csrf, db, limiter
+from newsroom.forms import ActionForm
+from newsroom.services import billing, subscriptions
+from newsroom.services.stripe_gateway import InvalidEvent, ProviderUnavailable, verify_event
+from newsroom.web import billing as stripe_web
+from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
+from newsroom.web.helpers import request_now, safe_next, setting, site_url
+from newsroom.web.limits import client_address
+
+bp = Blueprint("billing", __name__)
+log = logging.getLogger("newsroom.billing")
+# The largest Stripe events (invoices with many lines) run to tens of kB; forms stay at 64.
+WEBHOOK_MAX_BYTES = 1024 * 1024
+
+
+def _start_key() -> str:
+    return f"billing-start:{current_user.id if current_user.is_authenticated else client_address()}"
+
+
+def _private(response):
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stripe_unreachable():
+    """J5: Stripe did not answer, so nothing was started or charged."""
+    response = error_page(
+        "technical_error",
+        _("Payments are unavailable"),
+        _(
+            "We could not reach our payment provider. Nothing was charged and nothing was "
+            "changed. Try again in a moment."
+        ),
+        503,
+        "errors/500.html",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _private(response)
+
+
+def _offer_url(back: str | None) -> str:
+    return url_for("site.digital_plus", next=back) if back else url_for("site.digital_plus")
+
+
+@bp.post("/digital-plus/checkout")
+@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key)
+def checkout():
+    form = ActionForm()
+    back = safe_next(form.next.data)
+    if not stripe_web.configured():
+        return redirect(_offer_url(back), 303)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=_offer_url(back)), 303)
+    if not current_user.is_verified:
+        flash(_("Confirm your e-mail address first, then you can subscribe."), "info")
+        return redirect(_offer_url(back), 303)
+    if current_user.has_digital_plus:
+        flash(_("You have Digital+. Enjoy reading."), "info")
+        return redirect(url_for("account.show"), 303)
+    params = billing.checkout_params(
+        db.session,
+        current_user,
+        setting("STRIPE_PRICE_ID"),
+        success_url=site_url(url_for("billing.welcome", next=back)),
+        cancel_url=site_url(_offer_url(back)),
+        locale=str(get_locale()),
+    )
+    try:
+        with stripe_web.gateway() as stripe:
+            started = stripe.start_checkout(params)
+    except ProviderUnavailable as failed:
+        log.warning("Checkout could not start: %s", failed)
+        return stripe_unreachable()
+    return redirect(started["url"], 303)
+
+
+@bp.get("/digital-plus/welcome")
+@login_required
+def welcome():
+    """After Checkout: Digital+ comes with the webhook; this page only waits for it."""
+    status = subscriptions.status(db.session, current_user.id, request_now())
+    back = safe_next(request.args.get("next"))
+    html = render_template("billing/welcome.html", status=status, next_url=back)
+    return _private(make_response(html))
+
+
+@bp.get("/digital-plus/status")
+def status():
+    """JSON for the page after Checkout: has the webhook granted Digital+ yet?"""
+    if not current_user.is_authenticated:
+        return _private(error_response("login_required", _("Log in to continue.")))
+    state = subscriptions.status(db.session, current_user.id, request_now())
+    ends_at = state.ends_at.isoformat() if state.ends_at else None
+    return _private(jsonify({"digital_plus": state.active, "ends_at": ends_at}))
+
+
+@bp.post("/account/billing")
+@login_required
+@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key)
+def portal():
+    ActionForm().validate_on_submit()  # the token is checked by CSRFProtect before this
+    customer = billing.customer_id(db.session, current_user.id)
+    if not stripe_web.configured() or customer is None:
+        return redirect(url_for("site.digital_plus"), 303)
+    try:
+        with stripe_web.gateway() as stripe:
+            started = stripe.start_portal(
+                customer, site_url(url_for("account.show")), str(get_locale())
+            )
+    except ProviderUnavailable as failed:
+        log.warning("The customer portal could not start: %s", failed)
+        return stripe_unreachable()
+    return redirect(started["url"], 303)
+
+
+def _webhook_error(code: str, message: str, status: int):
+    return error_response(code, message, status)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def webhook():
+    """Stripe's events. 400: not a signed event (nothing changed); 200: applied, or applied
+    before; 503: not applied now (Stripe delivers it again later)."""
+    if not stripe_web.configured():
+        return _webhook_error("not_found", "Payments are not set up.", 404)
+    request.max_content_length = WEBHOOK_MAX_BYTES
+    payload = request.get_data(cache=False)
+    try:
+        event = verify_event(
+            payload, request.headers.get("Stripe-Signature"), setting("STRIPE_WEBHOOK_SECRET")
+        )
+    except InvalidEvent as bad:
+        log.warning("Stripe webhook refused: %s", bad)
+        return _webhook_error("invalid", "Not a valid Stripe event.", 400)
+    try:
+        with stripe_web.gateway() as stripe:
+            outcome = billing.apply_event(
+                db.session,
+                event,
+                stripe.subscription,
+                request_now(),
+                int(setting("PAST_DUE_GRACE_DAYS")),
+            )
+        db.session.commit()
+    except ProviderUnavailable as failed:
+        db.session.rollback()
+        log.warning("Stripe event %s not applied: %s", event["id"], failed)
+        return _webhook_error("technical_error", "Stripe could not be reached.", 503)
+    except IntegrityError:
+        # Another delivery of the same event, or of one about the same subscription,
+        # committed first; the retry finds its effect and answers 200.
+        db.session.rollback()
+        return _webhook_error("technical_error", "Applied concurrently; retry.", 503)
+    return jsonify({"received": event["id"], "outcome": outcome})
