@@ -16,6 +16,9 @@ from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
 from newsroom.services.rendering import render_body
 from tests.mailbox import SMTPServer
+from tests.stripe_server import SECRET_KEY as STRIPE_SECRET_KEY
+from tests.stripe_server import WEBHOOK_SECRET, LocalStripe, StripeStandIn, make_catalogue
+from tests.stripe_server import client as stripe_client
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not strength
@@ -236,3 +239,33 @@ def make_article(app):
             return article
 
     return make
+
+
+@pytest.fixture(scope="session")
+def stripe_stand_in() -> Iterator[StripeStandIn]:
+    """localstripe (a subprocess, stopped by its PID) with the Digital+ plans in it, behind
+    the stand-in for Checkout and the portal. Point an app at it with `stripe_config`."""
+    local = LocalStripe()
+    local.start()
+    try:
+        catalogue = make_catalogue(stripe_client(local.url))
+        stand_in = StripeStandIn(local.url, catalogue)
+        stand_in.start()
+        try:
+            yield stand_in
+        finally:
+            stand_in.stop()
+    finally:
+        local.stop()
+
+
+def stripe_config(stand_in: StripeStandIn, **overrides) -> dict:
+    """Settings that sell Digital+ through the stand-in and localstripe."""
+    return {
+        "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+        "STRIPE_PRICE_ID": stand_in.catalogue.monthly,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_API_BASE": stand_in.state.url,
+        "STRIPE_NETWORK_RETRIES": 0,
+        **overrides,
+    }
