@@ -4,7 +4,7 @@ from datetime import datetime
 
 from babel.numbers import get_currency_precision
 from flask import current_app
-from flask_babel import format_currency, ngettext
+from flask_babel import format_currency
 from flask_babel import gettext as _
 
 from newsroom.config import billing_configured
@@ -52,15 +52,15 @@ def price_label(price: Price) -> str:
         price.amount / 10 ** get_currency_precision(price.currency), price.currency
     )
     count = price.interval_count
-    if price.interval == "year":
-        return ngettext("%(price)s a year", "%(price)s every %(num)d years", count, price=amount)
-    if price.interval == "week":
-        return ngettext("%(price)s a week", "%(price)s every %(num)d weeks", count, price=amount)
-    if price.interval == "day":
-        return ngettext("%(price)s a day", "%(price)s every %(num)d days", count, price=amount)
-    if price.interval == "month":
-        return ngettext("%(price)s a month", "%(price)s every %(num)d months", count, price=amount)
-    return amount
+    every = {
+        "year": (_("%(price)s a year", price=amount), _("%(price)s every %(num)d years")),
+        "month": (_("%(price)s a month", price=amount), _("%(price)s every %(num)d months")),
+        "week": (_("%(price)s a week", price=amount), _("%(price)s every %(num)d weeks")),
+        "day": (_("%(price)s a day", price=amount), _("%(price)s every %(num)d days")),
+    }.get(price.interval or "")
+    if every is None:
+        return amount
+    return every[0] if count == 1 else every[1] % {"price": amount, "num": count}
 
 
 def status_label(status: str | None) -> str:
