@@ -176,6 +176,8 @@ class StandIn:
 
     url: str = ""
     webhook_url: str | None = None
+    # Stripe delivers events on its own time: after this delay, from another thread.
+    delivery_delay: float = 0.0
     checkout_sessions: dict = field(default_factory=dict)
     portal_sessions: dict = field(default_factory=dict)
     delivered: list = field(default_factory=list)
@@ -234,6 +236,8 @@ class StripeStandIn:
             return Response(html, mimetype="text/html")
         if path.startswith("/v1/"):
             return self.forward(request)
+        if path == "/favicon.ico":
+            return Response(status=204)  # browsers ask for it on the payment page
         return Response("not found", 404)
 
     def json(self, data: dict, status: int = 200) -> Response:
@@ -313,16 +317,25 @@ class StripeStandIn:
     def complete(self, session: dict, card: str) -> Response:
         completed = self.completed_event(session, card)
         if self.state.webhook_url:
-            body = json.dumps(completed)
-            delivery = urllib.request.Request(
-                self.state.webhook_url,
-                data=body.encode(),
-                headers={"Content-Type": "application/json", "Stripe-Signature": sign(body)},
-                method="POST",
-            )
-            with urllib.request.urlopen(delivery, timeout=30) as answer:
-                self.state.delivered.append((completed["id"], answer.status))
+            if self.state.delivery_delay > 0:
+                later = threading.Timer(
+                    self.state.delivery_delay, self.deliver, (self.state.webhook_url, completed)
+                )
+                later.start()
+            else:
+                self.deliver(self.state.webhook_url, completed)
         return Response(status=303, headers={"Location": session["success_url"]})
+
+    def deliver(self, url: str, completed: dict) -> None:
+        body = json.dumps(completed)
+        delivery = urllib.request.Request(
+            url,
+            data=body.encode(),
+            headers={"Content-Type": "application/json", "Stripe-Signature": sign(body)},
+            method="POST",
+        )
+        with urllib.request.urlopen(delivery, timeout=30) as answer:
+            self.state.delivered.append((completed["id"], answer.status))
 
     # -- the portal --------------------------------------------------------------------
 

@@ -182,9 +182,7 @@ def test_full_purchase_gives_digital_plus_the_locked_article_and_gifting(
     assert "It renews on" in account and "Manage subscription" in account
 
 
-def test_welcome_page_waits_for_the_webhook_and_grants_nothing(
-    app, client, auth, reader, stand_in
-):
+def test_welcome_page_waits_for_the_webhook_and_grants_nothing(app, client, auth, reader, stand_in):
     session = session_of(stand_in, start_checkout(client, auth, reader, "/articles/x"))
     stand_in.api.v1.customers.list()  # Stripe has been paid, the event is not here yet
     page = client.get("/digital-plus/welcome?next=/articles/x")
@@ -451,9 +449,7 @@ def test_delete_account_cancels_the_stripe_subscription(app, client, auth, reade
     assert not has_digital_plus(app, reader.id)
 
 
-def test_delete_account_with_stripe_down_deletes_nothing(
-    app, client, auth, reader, stand_in, api
-):
+def test_delete_account_with_stripe_down_deletes_nothing(app, client, auth, reader, stand_in, api):
     subscription = buy(client, auth, stand_in, reader)
     app.config["STRIPE_API_BASE"] = f"http://127.0.0.1:{free_port()}"
     token = csrf_token(client, "/account/delete")

@@ -2,6 +2,8 @@
 
 from flask import Flask, Response
 
+from newsroom.config import billing_configured
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -17,8 +19,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy(config) -> str:
+    """The policy, with Stripe's hosted pages allowed as form targets when Digital+ is on
+    sale: the Subscribe and Manage forms post here and are redirected there, and browsers
+    hold a form's redirects to form-action too."""
+    if not billing_configured(config):
+        return CONTENT_SECURITY_POLICY
+    origins = " ".join(config["STRIPE_FORM_ACTION_ORIGINS"])
+    return CONTENT_SECURITY_POLICY.replace("form-action 'self'", f"form-action 'self' {origins}")
+
+
 def init_app(app: Flask) -> None:
     production = app.config["ENV"] == "production"
+    policy = content_security_policy(app.config)
 
     @app.after_request
     def set_headers(response: Response) -> Response:
@@ -26,7 +39,7 @@ def init_app(app: Flask) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if response.mimetype == "text/html":
-            h.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            h.setdefault("Content-Security-Policy", policy)
             h.setdefault("X-Frame-Options", "SAMEORIGIN")
         if production:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
