@@ -8,6 +8,7 @@ makes the customer, the card and the subscription (in localstripe) and delivers 
 `checkout.session.completed` to the site's webhook.
 """
 
+import contextlib
 import json
 import secrets
 import subprocess
@@ -160,12 +161,10 @@ def fail_renewal(api: stripe.StripeClient, subscription: dict, plan: str) -> dic
         customer, params={"invoice_settings": {"default_payment_method": method.id}}
     )
     item = subscription["items"]["data"][0]["id"]
-    try:
+    with contextlib.suppress(stripe.StripeError):  # declined, as meant
         api.v1.subscriptions.update(
             subscription["id"], params={"items": [{"id": item, "plan": plan}]}
         )
-    except stripe.StripeError:
-        pass  # declined, as meant
     invoices = api.v1.invoices.list(params={"subscription": subscription["id"]}).to_dict()
     return next(i for i in invoices["data"] if i["status"] != "paid")
 

@@ -12,7 +12,8 @@ ROWS = [
     for group, last in zip("ABCDEFG", (10, 7, 5, 7, 4, 6, 4), strict=True)
     for n in range(1, last + 1)
 ]
-ROWS += [f"H{n}" for n in range(1, 12)] + ["I1", "I2", "I3", "J1", "J2", "K1", "K2", "K3"]
+ROWS += [f"H{n}" for n in range(1, 12)] + ["I1", "I2", "I3"]
+ROWS += [f"J{n}" for n in range(1, 7)] + ["K1", "K2", "K3"]
 
 
 def defined_functions(path: Path) -> set[str]:
