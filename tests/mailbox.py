@@ -46,7 +46,12 @@ class SMTPServer:
     @property
     def app_config(self) -> dict:
         """Settings pointing an app at this server; retries come due at once in tests."""
-        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_RETRY_SECONDS": 0}
+        return {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": self.port,
+            "MAIL_RETRY_SECONDS": 0,
+            "MAIL_WORKER_POLL_SECONDS": 0.2,
+        }
 
     def to(self, address: str) -> list[EmailMessage]:
         """What has arrived for one address, oldest first."""

@@ -4,7 +4,7 @@ commit, with retries. Delivery itself (SMTP) lives at the edge, in newsroom.mail
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from newsroom.models import OutboxMail
@@ -133,9 +133,12 @@ def forget_recipient(session: Session, address: str) -> int:
 
 def prune_sent(session: Session, before: datetime) -> int:
     """Drop mails sent (or given up) before a moment: the outbox is not an archive."""
+    old = or_(OutboxMail.sent_at < before, OutboxMail.gave_up_at < before)
+    # Look before deleting: even a DELETE that matches nothing takes SQLite's write lock, and
+    # the worker polls, so an empty one would make other writers' transactions fail.
+    if not session.scalar(select(exists().where(old))):
+        return 0
     result = session.execute(
-        delete(OutboxMail)
-        .where(or_(OutboxMail.sent_at < before, OutboxMail.gave_up_at < before))
-        .execution_options(synchronize_session=False)
+        delete(OutboxMail).where(old).execution_options(synchronize_session=False)
     )
     return result.rowcount

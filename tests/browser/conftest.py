@@ -1,10 +1,13 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against a live server."""
 
 import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from newsroom.mailer import run_worker
 from tests.servers import threaded_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -44,8 +47,30 @@ def browser():
 
 @pytest.fixture
 def live_server(app):
-    with threaded_server(app) as base_url:
+    with threaded_server(app) as base_url, mail_worker(app):
         yield base_url
+
+
+@contextmanager
+def mail_worker(app):
+    """With a mail server configured, the worker runs beside the site as in production, so a
+    delivery attempt that fails on a busy machine is retried instead of lost to the test."""
+    if not app.config.get("MAIL_SERVER"):
+        yield
+        return
+    stop = threading.Event()
+
+    def work() -> None:
+        with app.app_context():
+            run_worker(stop)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 @pytest.fixture
