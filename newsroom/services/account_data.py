@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from newsroom.database import begin_write
 from newsroom.models import (
     Article,
     ArticleRead,
@@ -127,6 +128,7 @@ def delete_account(
     """
     if cancel_at_provider is not None:
         cancel_at_provider(session, user, now)
+    begin_write(session)  # after the provider's answer: no write lock held across the network
     end_digital_plus(session, user, now)
     address = user.email
     for table in (ReadingListItem, ArticleRead):

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from newsroom.database import begin_write
 from newsroom.models import User
 from newsroom.services import tokens
 from newsroom.services.accounts import (
@@ -100,6 +101,7 @@ def verify_email(
     session: Session, token: str, keys: list[str], now: datetime, viewer_id: int | None = None
 ) -> User:
     """Mark the address in the link confirmed; refused once the account's address changed."""
+    begin_write(session)
     user, payload = _load(
         session, token, tokens.VERIFY_EMAIL_SALT, keys, now, VERIFY_LINK_SECONDS, viewer_id
     )
@@ -146,6 +148,7 @@ def reset_password(
 ) -> User:
     """Set the password a reset link was sent for and end every session of the account,
     this one too: the link never logs anyone in. The new hash kills the link."""
+    begin_write(session)  # two uses of one link at once: the second sees the new hash
     user = check_reset(session, token, keys, now, viewer_id)
     check_password_strength(new_password, min_length)
     user.password_hash = generate_password_hash(new_password, method=hash_method)
@@ -188,6 +191,7 @@ def change_email(
 ) -> tuple[User, str]:
     """Move the account to the address in the link, checking again that it is free.
     Returns the account and its former address."""
+    begin_write(session)
     user, payload = _load(
         session, token, tokens.CHANGE_EMAIL_SALT, keys, now, CHANGE_EMAIL_LINK_SECONDS, viewer_id
     )

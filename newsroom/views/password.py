@@ -37,8 +37,8 @@ def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         address = accounts.normalise_email(form.email.data)
-        # The same steps for every address; only a known one gets a mail (queued, sent after
-        # the response), so the answer and its time say nothing about who has an account.
+        # The same steps for every address: one mail queued (a link for an account, a notice
+        # for an address without one), so the answer and its time say nothing of who is here.
         account_mail.send_reset(accounts.find_by_email(db.session, address), address)
         db.session.commit()
         return render_template(

@@ -5,10 +5,9 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from newsroom.extensions import db
-from newsroom.mailer import queue_mail, render_mail
+from newsroom.mailer import queue_mail
 from newsroom.models import User
 from newsroom.services import account_links, tokens
-from newsroom.services.accounts import normalise_email
 from newsroom.web.helpers import request_now, site_url
 
 # Stands in for a missing account so an unknown address costs the same rendering work.
@@ -42,15 +41,19 @@ _RESET_SUBJECT = _l("Set a new password")
 
 
 def send_reset(user: User | None, typed_address: str) -> None:
-    """A reset link for an account; for an address without one, the same work is done and
-    nothing is sent (no reset link ever goes to an address without an account)."""
-    minutes = account_links.RESET_LINK_SECONDS // 60
+    """A reset link for an account; for an address without one, a notice saying so (never a
+    link). Either way one mail is rendered, signed and queued in the request's transaction,
+    so the answer takes the same time and says nothing about who has an account."""
     if user is None:
-        nobody = User(
-            id=0, email=normalise_email(typed_address), name="", password_hash=_NOBODY_HASH
-        )
-        render_mail(
-            "reset_password", _RESET_SUBJECT, user=nobody, link=reset_link(nobody), minutes=minutes
+        nobody = User(id=0, email=typed_address, name="", password_hash=_NOBODY_HASH)
+        reset_link(nobody)  # the signing a real link costs, for the same work
+        queue_mail(
+            db.session,
+            to=typed_address,
+            template="reset_no_account",
+            subject=_l("About a new password at %(site)s", site=current_app.config["SITE_NAME"]),
+            email=typed_address,
+            forgot_link=site_url(url_for("password.forgot")),
         )
         return
     queue_mail(
@@ -60,7 +63,7 @@ def send_reset(user: User | None, typed_address: str) -> None:
         subject=_RESET_SUBJECT,
         user=user,
         link=reset_link(user),
-        minutes=minutes,
+        minutes=account_links.RESET_LINK_SECONDS // 60,
     )
 
 
