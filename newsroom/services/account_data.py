@@ -126,9 +126,10 @@ def delete_account(
     so the gifts the reader gave keep opening without naming anyone, and the counts of what
     gifts achieved stay whole but anonymous.
     """
+    # The lock comes first so the provider's cancellation and the deletion commit as one.
+    begin_write(session)
     if cancel_at_provider is not None:
         cancel_at_provider(session, user, now)
-    begin_write(session)  # after the provider's answer: no write lock held across the network
     end_digital_plus(session, user, now)
     address = user.email
     for table in (ReadingListItem, ArticleRead):

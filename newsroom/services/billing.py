@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from newsroom.database import begin_write
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
 from newsroom.services import subscriptions
 from newsroom.services.stripe_gateway import StripeGateway
@@ -119,8 +120,12 @@ def apply_event(
     if already_applied(session, event["id"]):
         return "duplicate"
     subscription_id = subscription_id_of(event)
-    # Read Stripe before writing anything, so no write lock is held across the network.
+    # Read Stripe before writing anything, so no write lock is held across the network;
+    # then take it and look again: a concurrent delivery may have applied the event since.
     current = fetch(subscription_id) if subscription_id else None
+    begin_write(session)
+    if already_applied(session, event["id"]):
+        return "duplicate"
     reader = None
     if event["type"] == "checkout.session.completed":
         reader = _reader(session, event["data"]["object"].get("client_reference_id"))
