@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -35,7 +34,7 @@ from newsroom.services.stripe_gateway import ProviderUnavailable
 from newsroom.web import account_mail
 from newsroom.web import billing as stripe_web
 from newsroom.web.errors import error_page
-from newsroom.web.helpers import request_now, setting
+from newsroom.web.helpers import private, request_now, setting
 from newsroom.web.limits import count_failure, credential_check
 from newsroom.web.link_pages import link_refused
 
@@ -78,9 +77,7 @@ def show():
         billing_status_label=stripe_web.status_label(paid.status),
         on_sale=stripe_web.configured(),
     )
-    response = make_response(html, code)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private(html, code)
 
 
 def _link_account(salt: str):

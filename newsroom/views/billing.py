@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     flash,
     jsonify,
-    make_response,
     redirect,
     render_template,
     request,
@@ -24,7 +23,7 @@ from newsroom.services import billing, subscriptions
 from newsroom.services.stripe_gateway import InvalidEvent, ProviderUnavailable, verify_event
 from newsroom.web import billing as stripe_web
 from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
-from newsroom.web.helpers import request_now, safe_next, setting, site_url
+from newsroom.web.helpers import private, request_now, safe_next, setting, site_url
 from newsroom.web.limits import client_address
 
 bp = Blueprint("billing", __name__)
@@ -35,11 +34,6 @@ WEBHOOK_MAX_BYTES = 1024 * 1024
 
 def _start_key() -> str:
     return f"billing-start:{current_user.id if current_user.is_authenticated else client_address()}"
-
-
-def _private(response):
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def stripe_unreachable():
@@ -55,7 +49,7 @@ def stripe_unreachable():
         "errors/500.html",
     )
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return _private(response)
+    return private(response)
 
 
 def _offer_url(back: str | None) -> str:
@@ -101,17 +95,17 @@ def welcome():
     status = subscriptions.status(db.session, current_user.id, request_now())
     back = safe_next(request.args.get("next"))
     html = render_template("billing/welcome.html", status=status, next_url=back)
-    return _private(make_response(html))
+    return private(html)
 
 
 @bp.get("/digital-plus/status")
 def status():
     """JSON for the page after Checkout: has the webhook granted Digital+ yet?"""
     if not current_user.is_authenticated:
-        return _private(error_response("login_required", _("Log in to continue.")))
+        return private(error_response("login_required", _("Log in to continue.")))
     state = subscriptions.status(db.session, current_user.id, request_now())
     ends_at = state.ends_at.isoformat() if state.ends_at else None
-    return _private(jsonify({"digital_plus": state.active, "ends_at": ends_at}))
+    return private(jsonify({"digital_plus": state.active, "ends_at": ends_at}))
 
 
 @bp.post("/account/billing")

@@ -48,7 +48,7 @@ from newsroom.web.gift_dialog import (
     note_problem,
     renewal_message,
 )
-from newsroom.web.helpers import request_now, setting, site_url, wants_json
+from newsroom.web.helpers import private, request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
 
@@ -112,8 +112,7 @@ def _answer(
 
 def _page(article, dialog: Dialog, status: int = 200) -> Response:
     html = render_template("gifts/result.html", article=article, dialog=dialog)
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = private(html, status)
     response.headers["Referrer-Policy"] = "same-origin"  # the page may hold a gift link
     return response
 
@@ -262,7 +261,7 @@ def index():
             }
         )
     else:
-        html = render_template(
+        response = render_template(
             "gifts/index.html",
             page=page,
             links=links,
@@ -270,8 +269,7 @@ def index():
             allowance=allowance,
             now=now,
         )
-        response = make_response(html)
-    response.headers["Cache-Control"] = "private, no-store"
+    response = private(response)
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 

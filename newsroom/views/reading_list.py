@@ -23,7 +23,7 @@ from newsroom.services import reading_list
 from newsroom.services.errors import DigitalPlusRequired, NotFound
 from newsroom.views.articles import page_number
 from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
-from newsroom.web.helpers import request_now, safe_next, setting, wants_json
+from newsroom.web.helpers import private, request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
 log = logging.getLogger("newsroom.reading_list")
@@ -38,9 +38,7 @@ def upsell_message() -> str:
 
 def _upsell(status: int, next_url: str) -> Response:
     html = render_template("reading_list/index.html", upsell=True, page=None, next_url=next_url)
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private(html, status)
 
 
 @bp.get("/reading-list")
@@ -58,9 +56,7 @@ def index():
     except DigitalPlusRequired:
         return _upsell(200, url_for("reading_list.index"))
     html = render_template("reading_list/index.html", upsell=False, page=page, next_url=None)
-    response = make_response(html)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private(html)
 
 
 @bp.get("/reading-list/offer")

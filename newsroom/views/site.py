@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     current_app,
-    make_response,
     redirect,
     render_template,
     request,
@@ -19,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from newsroom import database
 from newsroom.extensions import db
 from newsroom.web import billing as stripe_web
-from newsroom.web.helpers import safe_next
+from newsroom.web.helpers import private, safe_next
 
 bp = Blueprint("site", __name__)
 
@@ -56,9 +55,7 @@ def digital_plus():
         on_sale=on_sale,
         price=stripe_web.price_label(price) if price else None,
     )
-    response = make_response(html)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private(html)
 
 
 def _lasting(seconds: int | float) -> str:

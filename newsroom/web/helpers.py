@@ -3,7 +3,7 @@
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, make_response, request
 
 from newsroom.services import clock
 
@@ -49,3 +49,11 @@ def site_url(path: str) -> str:
 
 def setting(name: str):
     return current_app.config[name]
+
+
+def private(*response) -> Response:
+    """`make_response(*response)` marked for this reader alone: no shared cache (nor the
+    page cache) keeps it, and the browser does not store it either."""
+    made = make_response(*response)
+    made.headers["Cache-Control"] = "private, no-store"
+    return made
