@@ -384,3 +384,12 @@
   }
   setTimeout(check, 1000);
 })();
+
+// The browser skips autofocus now and then (a window without focus, a page answered to a
+// form post): with JavaScript the field that asks for the focus gets it for sure.
+(function () {
+  const wanted = document.querySelector("[autofocus]");
+  if (wanted && (!document.activeElement || document.activeElement === document.body)) {
+    wanted.focus();
+  }
+})();
