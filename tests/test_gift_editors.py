@@ -224,7 +224,7 @@ def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):
             db.session.commit()
         with pytest.raises(AllowanceUsed) as refused:
             gifting.give(db.session, user, True, articles[2], now, gift_policy())
-        assert (refused.value.used, refused.value.limit) == (2, 2)
+        assert (refused.value.allowance.used, refused.value.allowance.limit) == (2, 2)
 
 
 def test_gifts_page_and_json_show_the_plans_number(app, make_user, auth, client):

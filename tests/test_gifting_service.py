@@ -75,8 +75,8 @@ def test_give_allows_five_a_month_then_refuses_with_renewal_date(app, giver, loc
     assert [r.allowance.used for r in results] == [1, 2, 3, 4, 5]
     with pytest.raises(AllowanceUsed) as refused:
         give(app, giver, locked[5], now)
-    assert (refused.value.used, refused.value.limit) == (5, 5)
-    assert refused.value.renews_on == date(2025, 6, 1)
+    assert (refused.value.allowance.used, refused.value.allowance.limit) == (5, 5)
+    assert refused.value.allowance.renews_on == date(2025, 6, 1)
     assert gift_rows(app) == 5
 
 
@@ -100,7 +100,7 @@ def test_give_sixth_refused_one_second_before_the_local_month_turns(app, giver, 
         give(app, giver, article, utc("2025-03-31T21:59"))
     with pytest.raises(AllowanceUsed) as refused:
         give(app, giver, locked[5], utc("2025-03-31T21:59:59"))
-    assert refused.value.renews_on == date(2025, 4, 1)
+    assert refused.value.allowance.renews_on == date(2025, 4, 1)
 
 
 def test_give_winter_boundary_splits_december_from_january(app, giver, locked):
@@ -115,7 +115,7 @@ def test_give_renewal_date_shown_is_the_boundary_enforced(app, giver, locked):
         give(app, giver, article, utc("2025-10-31T12:00"))
     with pytest.raises(AllowanceUsed) as refused:
         give(app, giver, locked[5], utc("2025-10-31T22:59:59"))
-    renewal = clock.start_of_local_day(refused.value.renews_on, TZ)
+    renewal = clock.start_of_local_day(refused.value.allowance.renews_on, TZ)
     with pytest.raises(AllowanceUsed):
         give(app, giver, locked[5], renewal - timedelta(microseconds=1))
     assert give(app, giver, locked[5], renewal).created

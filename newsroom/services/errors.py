@@ -1,6 +1,10 @@
-"""Domain failures. Views map each code to a status and a message."""
+"""Domain failures. Each carries a code; the web layer maps codes to statuses in one table
+(newsroom.api.errors.STATUS_BY_CODE) and to sentences in newsroom.web.messages."""
 
-from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # gifting raises AllowanceUsed, so it cannot be imported here at run time
+    from newsroom.services.gifting import Allowance
 
 
 class DomainError(Exception):
@@ -14,10 +18,6 @@ class NotFound(DomainError):
     code = "not_found"
 
 
-class LoginRequired(DomainError):
-    code = "login_required"
-
-
 class DigitalPlusRequired(DomainError):
     code = "digital_plus_required"
 
@@ -25,11 +25,9 @@ class DigitalPlusRequired(DomainError):
 class AllowanceUsed(DomainError):
     code = "allowance_used"
 
-    def __init__(self, used: int, limit: int, renews_on: date) -> None:
+    def __init__(self, allowance: "Allowance") -> None:
         super().__init__("allowance used")
-        self.used = used
-        self.limit = limit
-        self.renews_on = renews_on
+        self.allowance = allowance
 
 
 class NotGiftable(DomainError):
@@ -54,7 +52,3 @@ class TechnicalError(DomainError):
     """A fault outside the user's control; nothing was changed."""
 
     code = "technical_error"
-
-
-class ValidationFailed(DomainError):
-    code = "invalid"

@@ -180,10 +180,11 @@ def give(
         if locale:
             existing.locale = locale
         session.flush()
-        quota = Allowance(used, limit, renews_on)
-        return GiftResult(quota, existing, False, token_for(existing, policy))
+        return GiftResult(
+            Allowance(used, limit, renews_on), existing, False, token_for(existing, policy)
+        )
     if used >= limit:
-        raise AllowanceUsed(used, limit, renews_on)
+        raise AllowanceUsed(Allowance(used, limit, renews_on))
     gift = Gift(
         public_id=secrets.token_hex(16),
         giver_id=giver.id,

@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import asdict
+from functools import singledispatch
 
 from flask import (
     Blueprint,
@@ -20,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsroom.api.errors import error_response
+from newsroom.api.errors import STATUS_BY_CODE, error_response
 from newsroom.api.gifts import gift_json
 from newsroom.extensions import db, limiter
 from newsroom.mailer import queue_mail
@@ -36,17 +37,13 @@ from newsroom.services.errors import (
     NotGiftable,
 )
 from newsroom.views.articles import page_number
+from newsroom.web import messages
 from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
 from newsroom.web.gift_dialog import (
     Dialog,
     allowance_json,
-    allowance_used_message,
     dialog_for,
     gift_url,
-    link_works_until,
-    not_giftable_message,
-    note_problem,
-    renewal_message,
 )
 from newsroom.web.helpers import private, request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
@@ -68,15 +65,6 @@ def _not_mailing() -> bool:
     return not request.form.get("email", "").strip()
 
 
-def _mail_problem(error: DomainError) -> tuple[int, str]:
-    if isinstance(error, InvalidRecipient):
-        return 400, _("Enter your friend's e-mail address, such as name@example.com.")
-    return 403, _(
-        "To send gifts by e-mail, first confirm your own address with the link we sent "
-        "you (your account page can send it again). Nothing was charged."
-    )
-
-
 def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
     """Queue the link (and the note) to the friend in the giver's language; the answer says
     where it went, once, and the address is kept nowhere."""
@@ -94,7 +82,7 @@ def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
         article=article,
         url=url,
         note=gift.note if gift is not None else None,
-        works_until=link_works_until(gift) if gift is not None else None,
+        works_until=messages.link_works_until(gift) if gift is not None else None,
     )
     return _("The link is on its way to %(address)s.", address=to)
 
@@ -140,27 +128,13 @@ def create(slug: str):
     if article is None:
         return _answer(404, "not_found", None, _("This article does not exist."))
     if not current_user.is_authenticated:
-        return _answer(
-            401,
-            "login_required",
-            article,
-            _("Log in with your Digital+ account to give access to this article."),
-        )
-    note = request.form.get("note")
-    mail_to = request.form.get("email", "").strip()
-    if mail_to:
-        try:
+        message = _("Log in with your Digital+ account to give access to this article.")
+        return _answer(401, "login_required", article, message)
+    note, mail_to = request.form.get("note"), request.form.get("email", "").strip()
+    try:
+        if mail_to:  # checked before anything is given, so a refused mail charges nothing
             mail_to = gift_mail.recipient_address(mail_to)
             account_links.require_verified(current_user)
-        except (InvalidRecipient, account_links.EmailNotVerified) as exc:
-            status, message = _mail_problem(exc)
-            if wants_json():
-                return error_response(exc.code, message, status)
-            dialog = dialog_for(article)
-            dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
-            dialog.note = note or ""
-            return _page(article, dialog, status)
-    try:
         result = gifting.give(
             db.session,
             current_user,
@@ -171,75 +145,89 @@ def create(slug: str):
             note=note,
             locale=str(get_locale()),
         )
-        if result.gift is None:
-            url = site_url(url_for("articles.show", slug=article.slug))
-        else:
-            url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
-        mailed_text = None
-        if mail_to:
-            mailed_text = _mail_gift_link(article, url, mail_to, result.gift)
+        url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+        mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
         db.session.commit()
-    except InvalidNote as exc:
+    except (DomainError, SQLAlchemyError) as refused:
         db.session.rollback()
-        message = note_problem(exc)
-        if wants_json():
-            return error_response("invalid_note", message, 400)
-        dialog = dialog_for(article)
-        dialog.note, dialog.note_error = note or "", message
-        return _page(article, dialog, 400)
-    except NotGiftable:
-        db.session.rollback()
-        return _answer(409, "not_giftable", article, not_giftable_message())
-    except DigitalPlusRequired:
-        db.session.rollback()
-        return _answer(
-            403,
-            "digital_plus_required",
-            article,
-            _(
-                "This feature requires Digital+: with Digital+ you can give access "
-                "to %(n)d locked articles a month.",
-                n=setting("GIFTS_PER_MONTH"),
-            ),
+        return _refused(refused, article, note or "", mail_to)
+    if wants_json():
+        return make_response(
+            jsonify(_given_json(article, result, url, mailed_text)), 201 if result.created else 200
         )
-    except AllowanceUsed as exc:
-        db.session.rollback()
-        quota = gifting.Allowance(exc.used, exc.limit, exc.renews_on)
-        if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
-            return redirect(url_for("gifts.page", slug=article.slug), 303)
-        extra = {**allowance_json(quota), "renewal_text": renewal_message(quota)}
-        return _answer(409, "allowance_used", article, allowance_used_message(quota), extra)
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.exception("gift failed; nothing was charged")
-        response = _answer(
-            503,
-            "technical_error",
-            article,
-            _(
-                "The article could not be gifted because of a technical error. "
-                "Nothing was charged: try again in a moment."
-            ),
-        )
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+    if mailed_text or result.created:
+        flash(mailed_text or _("Your gift link is ready."), "success")
+    return redirect(url_for("gifts.page", slug=article.slug), 303)
 
-    if not wants_json():
-        if mailed_text:
-            flash(mailed_text, "success")
-        elif result.created:
-            flash(_("Your gift link is ready."), "success")
-        return redirect(url_for("gifts.page", slug=article.slug), 303)
-    body = {"url": url, **allowance_json(result.allowance)}
+
+def _given_json(article, result: gifting.GiftResult, url: str, mailed_text: str | None) -> dict:
+    share = [asdict(link) for link in share_links(url, article.headline)]
+    body = {"url": url, **allowance_json(result.allowance), "created": result.created}
+    body.update(free=result.gift is None, share=share)
     if mailed_text:
         body["mailed_text"] = mailed_text
-    share = share_links(url, article.headline)
-    body.update(created=result.created, free=result.gift is None, share=[asdict(s) for s in share])
     if result.gift is not None:
         body["expires_at"] = result.gift.expires_at.isoformat()
-        body["expires_text"] = link_works_until(result.gift)
+        body["expires_text"] = messages.link_works_until(result.gift)
         body["note"] = result.gift.note
-    return make_response(jsonify(body), 201 if result.created else 200)
+    return body
+
+
+@singledispatch
+def _refused(error: Exception, article, note: str, mail_to: str) -> Response:
+    """Why nothing was given, in the dialog's words; each kind of refusal answers below."""
+    raise error
+
+
+@_refused.register
+def _technical(error: SQLAlchemyError, article, note: str, mail_to: str) -> Response:
+    log.exception("gift failed; nothing was charged")
+    response = _answer(503, "technical_error", article, messages.gift_failed())
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@_refused.register(InvalidRecipient)
+@_refused.register(account_links.EmailNotVerified)
+def _mail_refused(error: DomainError, article, note: str, mail_to: str) -> Response:
+    message = messages.gift_mail_refused(error)
+    if wants_json():
+        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+    dialog = dialog_for(article)
+    dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
+    dialog.note = note
+    return _page(article, dialog, STATUS_BY_CODE[error.code])
+
+
+@_refused.register
+def _note_refused(error: InvalidNote, article, note: str, mail_to: str) -> Response:
+    message = messages.note_problem(error)
+    if wants_json():
+        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+    dialog = dialog_for(article)
+    dialog.note, dialog.note_error = note, message
+    return _page(article, dialog, STATUS_BY_CODE[error.code])
+
+
+@_refused.register
+def _not_giftable(error: NotGiftable, article, note: str, mail_to: str) -> Response:
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, messages.not_giftable())
+
+
+@_refused.register
+def _no_digital_plus(error: DigitalPlusRequired, article, note: str, mail_to: str) -> Response:
+    message = messages.gift_upsell(setting("GIFTS_PER_MONTH"))
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, message)
+
+
+@_refused.register
+def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> Response:
+    if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
+        return redirect(url_for("gifts.page", slug=article.slug), 303)
+    allowance = error.allowance
+    extra = {**allowance_json(allowance), "renewal_text": messages.allowance_renews(allowance)}
+    message = messages.allowance_used(allowance)
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, message, extra)
 
 
 @bp.get("/gifts")

@@ -20,20 +20,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsroom.api.errors import error_response
 from newsroom.extensions import db
 from newsroom.services import reading_list
-from newsroom.services.errors import DigitalPlusRequired, NotFound
+from newsroom.services.errors import DigitalPlusRequired
 from newsroom.views.articles import page_number
-from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
+from newsroom.web import messages
+from newsroom.web.errors import technical_error
 from newsroom.web.helpers import private, request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
 log = logging.getLogger("newsroom.reading_list")
-
-
-def upsell_message() -> str:
-    return _(
-        "This feature requires Digital+: with a Digital+ subscription you can make your own "
-        "reading list and read the articles when it suits you"
-    )
 
 
 def _upsell(status: int, next_url: str) -> Response:
@@ -81,11 +75,9 @@ def _change(slug: str, action) -> Response:
     """Run an add or remove for the current reader and answer as JSON or as a redirect."""
     adding = action is reading_list.add
     back = safe_next(request.form.get("next")) or url_for("articles.show", slug=slug)
-    if not current_user.is_authenticated:
-        if wants_json():
-            return error_response("login_required", upsell_message())
-        return redirect(url_for("reading_list.offer", next=back), 303)
     try:
+        if not current_user.is_authenticated:
+            raise DigitalPlusRequired()
         change = action(
             db.session, current_user.id, current_user.has_digital_plus, slug, request_now()
         )
@@ -93,36 +85,22 @@ def _change(slug: str, action) -> Response:
     except DigitalPlusRequired:
         db.session.rollback()
         if wants_json():
-            return error_response("digital_plus_required", upsell_message())
+            code = "digital_plus_required" if current_user.is_authenticated else "login_required"
+            return error_response(code, messages.reading_list_upsell())
         return redirect(url_for("reading_list.offer", next=back), 303)
-    except NotFound:
-        db.session.rollback()
-        return error_page("not_found", _("Page not found"), _("This article does not exist."), 404)
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("reading list change failed; nothing was changed")
-        if adding:
-            message = _(
-                "The article could not be added to the reading list because of a technical "
-                "error. Try again later."
-            )
-        else:
-            message = _(
-                "The article could not be removed from the reading list because of a "
-                "technical error. Try again later."
-            )
-        response = error_page("technical_error", _("Technical error"), message, 503)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-
+        return technical_error(messages.reading_list_failed(adding))
     if wants_json():
         status = 201 if adding and change.changed else 200
         return make_response(jsonify({"saved": change.saved, "slug": change.article.slug}), status)
-    if change.saved:
-        flash(_("“%(title)s” is on your reading list.", title=change.article.headline), "success")
-    else:
-        flash(
-            _("“%(title)s” is no longer on your reading list.", title=change.article.headline),
-            "success",
-        )
+    flash(_changed_message(change), "success")
     return redirect(back)
+
+
+def _changed_message(change: reading_list.Change) -> str:
+    title = change.article.headline
+    if change.saved:
+        return _("“%(title)s” is on your reading list.", title=title)
+    return _("“%(title)s” is no longer on your reading list.", title=title)

@@ -4,7 +4,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from newsroom.web import errors, headers, i18n, logs, page_cache
+from newsroom.web import errors, headers, i18n, logs, messages, page_cache
 from newsroom.web.helpers import site_url
 from newsroom.web.session import CacheSafeSessionInterface, init_login_manager
 
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["site_url"] = site_url
     # A global (not only a context variable) so imported macros see it too.
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["messages"] = messages
 
     @app.context_processor
     def locale_context() -> dict:

@@ -8,8 +8,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from newsroom.api.errors import error_response
+from newsroom.api.errors import STATUS_BY_CODE, error_response
 from newsroom.extensions import db
+from newsroom.services.errors import DomainError, NotFound
 from newsroom.web.helpers import wants_json
 from newsroom.web.session import Anonymous
 
@@ -25,6 +26,13 @@ def error_page(
         return error_response(code, message, status)
     html = render_template(template, title=title, message=message, status=status)
     return make_response(html, status)
+
+
+def technical_error(message: str, template: str = "errors/error.html") -> Response:
+    """A fault outside the reader's control: nothing was changed, and the client may retry."""
+    response = error_page("technical_error", _("Technical error"), message, 503, template)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _rollback() -> None:
@@ -80,15 +88,21 @@ def init_app(app: Flask) -> None:
         log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
         # Render as anonymous: loading the user would need the database that just failed.
         g._login_user = Anonymous()
-        response = error_page(
-            "technical_error",
-            _("Technical error"),
+        return technical_error(
             _("We could not reach our database. Nothing was changed. Try again in a moment."),
-            503,
             "errors/500.html",
         )
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+
+    @app.errorhandler(DomainError)
+    def domain_refused(error: DomainError):
+        """A refusal no view answers in its own way: rolled back, with its status."""
+        _rollback()
+        if isinstance(error, NotFound):
+            return not_found(error)
+        message = _("That could not be done, and nothing was changed.")
+        return error_page(
+            error.code, _("Not allowed"), message, STATUS_BY_CODE.get(error.code, 400)
+        )
 
     @app.errorhandler(InternalServerError)
     def internal_error(_error):
