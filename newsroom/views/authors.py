@@ -4,8 +4,8 @@ from flask import Blueprint, abort, render_template
 
 from newsroom.extensions import db
 from newsroom.services import authors
-from newsroom.views.articles import page_number, saved_ids
-from newsroom.web.helpers import request_now, setting
+from newsroom.web.helpers import page_number, request_now, setting
+from newsroom.web.sidebars import saved_ids
 
 bp = Blueprint("authors", __name__)
 

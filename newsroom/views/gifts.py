@@ -36,7 +36,6 @@ from newsroom.services.errors import (
     NotFound,
     NotGiftable,
 )
-from newsroom.views.articles import page_number
 from newsroom.web import messages
 from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
 from newsroom.web.gift_dialog import (
@@ -45,7 +44,7 @@ from newsroom.web.gift_dialog import (
     dialog_for,
     gift_url,
 )
-from newsroom.web.helpers import private, request_now, setting, site_url, wants_json
+from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
 from newsroom.web.share import share_links
 

@@ -21,10 +21,9 @@ from newsroom.api.errors import error_response
 from newsroom.extensions import db
 from newsroom.services import reading_list
 from newsroom.services.errors import DigitalPlusRequired
-from newsroom.views.articles import page_number
 from newsroom.web import messages
 from newsroom.web.errors import technical_error
-from newsroom.web.helpers import private, request_now, safe_next, setting, wants_json
+from newsroom.web.helpers import page_number, private, request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
 log = logging.getLogger("newsroom.reading_list")

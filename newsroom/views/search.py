@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user
 
+from newsroom.api.articles import article_summary
 from newsroom.extensions import db
 from newsroom.services import search
-from newsroom.views.articles import article_summary, page_number, saved_ids
-from newsroom.web.helpers import request_now, setting, wants_json
+from newsroom.web.helpers import page_number, request_now, setting, wants_json
+from newsroom.web.sidebars import saved_ids
 
 bp = Blueprint("search", __name__)
 

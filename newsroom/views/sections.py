@@ -4,8 +4,9 @@ from flask import Blueprint, abort, render_template, url_for
 
 from newsroom.extensions import db
 from newsroom.services import sections
-from newsroom.views.articles import atom_feed, page_number, saved_ids
-from newsroom.web.helpers import request_now, setting, site_url
+from newsroom.web.feeds import atom_feed
+from newsroom.web.helpers import page_number, request_now, setting, site_url
+from newsroom.web.sidebars import saved_ids
 
 bp = Blueprint("sections", __name__)
 

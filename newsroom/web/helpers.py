@@ -3,7 +3,7 @@
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, g, make_response, request
+from flask import Response, abort, current_app, g, make_response, request
 
 from newsroom.services import clock
 
@@ -57,3 +57,14 @@ def private(*response) -> Response:
     made = make_response(*response)
     made.headers["Cache-Control"] = "private, no-store"
     return made
+
+
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    # Werkzeug's type=int falls back to the default on junk; "?page=abc" is a wrong address.
+    raw = request.args.get("page", "1")
+    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(404)
+    return int(raw)
