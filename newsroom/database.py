@@ -1,8 +1,10 @@
-"""Engine settings the domain relies on: SQLite pragmas and a write-locking transaction start."""
+"""What the domain needs from the two databases: SQLite pragmas, a write-locking transaction
+start, and an INSERT that takes ON CONFLICT in either dialect."""
 
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, event, inspect
+from sqlalchemy import Engine, Insert, MetaData, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 
 IMMEDIATE = "sqlite_begin_immediate"
@@ -36,6 +38,10 @@ def begin_write(session: Session) -> None:
     On SQLite the write lock is taken up front (BEGIN IMMEDIATE): concurrent writers
     wait their turn on the busy timeout instead of failing on a stale read snapshot.
     On PostgreSQL this is a no-op; callers lock the rows they depend on.
+
+    This is the one place below the views that commits, and it commits nothing: SQLite can
+    only take the write lock at BEGIN, so a read-only transaction already open (pending
+    changes are refused above) is ended first. Every real commit stays with the caller.
     """
     if isinstance(session, scoped_session):
         session = session()
@@ -62,3 +68,10 @@ def missing_tables(session: Session, metadata: MetaData) -> set[str]:
     """The tables of the models that the database does not have (one catalogue query)."""
     present = set(inspect(session.connection()).get_table_names())
     return set(metadata.tables) - present
+
+
+def upsert_insert(session: Session, model: type) -> Insert:
+    """An INSERT that can take ON CONFLICT clauses, in the bound database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)

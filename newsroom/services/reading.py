@@ -3,21 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Insert, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from newsroom.database import begin_write
+from newsroom.database import begin_write, upsert_insert
 from newsroom.models import Article, ArticleRead, DailyArticleViews, ReadingListItem
 from newsroom.services import clock
 from newsroom.services.articles import visible
-
-
-def upsert_insert(session: Session, model: type) -> Insert:
-    """An INSERT that can take ON CONFLICT clauses, in the bound database's dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager
 
-from newsroom.database import begin_write
+from newsroom.database import begin_write, upsert_insert
 from newsroom.models import Article, ArticleRead, ReadingListItem
 from newsroom.services.articles import Page, find_visible
 from newsroom.services.errors import DigitalPlusRequired, NotFound
-from newsroom.services.reading import upsert_insert
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,8 @@ from newsroom.api.articles import article_json, article_summary
 from newsroom.extensions import db, limiter
 from newsroom.services import (
     articles,
-    gifting,
-    paywall,
-    reading,
 )
+from newsroom.services.opening import open_article
 from newsroom.services.paywall import GiftState
 from newsroom.web import browsers
 from newsroom.web.article_page import (
@@ -75,43 +73,29 @@ def show(slug: str):
     article = article_record(slug)
     if article is None or not article.is_visible(now):
         abort(404)
-    state = None
-    if current_user.is_authenticated:
-        state = reading.state_of(db.session, current_user.id, article.id)
     token = request.args.get("gift")
-    opened = None
-    reader_id = current_user.id if current_user.is_authenticated else None
-    if token is not None and article.locked:
-        opened = gifting.open_gift(
-            db.session,
-            token,
-            article.id,
-            now,
-            gift_policy(),
-            browser_id=browsers.recipient_browser(),
-            user_id=reader_id,
-        )
-        g.gift_rejected = opened.state is not GiftState.VALID
-    elif reader_id is not None and article.locked and not current_user.has_digital_plus:
-        # A recipient who made an account keeps the gift for the link's remaining days.
-        kept = gifting.account_gift(db.session, reader_id, article.id, now)
-        opened = kept if kept.state is GiftState.VALID else None
-    access = paywall.access(
-        article, current_user.has_digital_plus, opened.state if opened else None
+    opening = open_article(
+        db.session,
+        article,
+        current_user.id if current_user.is_authenticated else None,
+        current_user.has_digital_plus,
+        token,
+        now,
+        gift_policy(),
+        browser_id=browsers.recipient_browser,
     )
-    if token is not None and opened.state is GiftState.VALID:
+    g.gift_rejected = opening.link_given and article.locked and not opening.gift_counted
+    if opening.gift_counted:
         db.session.commit()  # the open count, which also ends the write lock it took
-
     if wants_json():
-        response = jsonify(article_json(article, access))
+        response = jsonify(article_json(article, opening.access))
     else:
-        saved = bool(state and state.saved and current_user.has_digital_plus)
-        response = make_response(render_article(article, access, opened, saved))
-    if state is not None and access.full:
-        remember_read(article, state)
-    if opened is not None and opened.state is GiftState.VALID:
+        response = make_response(render_article(article, opening))
+    if opening.state is not None and opening.access.full:
+        remember_read(article, opening.state)  # after rendering, and never at the page's cost
+    if opening.gift is not None and opening.gift.state is GiftState.VALID:
         browsers.set_cookie(response)
-    return with_article_headers(response, access, gift_link=token is not None)
+    return with_article_headers(response, opening.access, gift_link=token is not None)
 
 
 @bp.get("/feed.xml")

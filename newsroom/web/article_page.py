@@ -12,6 +12,7 @@ from newsroom.api.articles import LOCKED_PART_CLASS, json_ld
 from newsroom.extensions import db
 from newsroom.services import articles, reading, recommendations
 from newsroom.services.articles import ArticleRecord
+from newsroom.services.opening import Opening
 from newsroom.services.paywall import Access, Grant
 from newsroom.web import gift_dialog
 from newsroom.web.cache import cached
@@ -38,7 +39,10 @@ def article_record(slug: str) -> ArticleRecord | None:
     )
 
 
-def render_article(article: ArticleRecord, access: Access, opened, saved: bool) -> str:
+def render_article(article: ArticleRecord, opening: Opening) -> str:
+    access, opened = opening.access, opening.gift
+    state = opening.state
+    saved = bool(state and state.saved and current_user.has_digital_plus)
     url = site_url(url_for("articles.show", slug=article.slug))
     dialog = None
     # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
