@@ -46,38 +46,42 @@ bp = Blueprint("account", __name__)
 @credential_check("password-change", account=lambda: str(current_user.id))
 def show():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                db.session,
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                hash_method=setting("PASSWORD_HASH_METHOD"),
-                min_length=setting("PASSWORD_MIN_LENGTH"),
-            )
-        except accounts.WrongPassword:
-            count_failure()
-            form.current_password.errors.append(_("That is not your current password."))
-        except accounts.WeakPassword:
-            form.new_password.errors.append(weak_password_message())
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object(), remember=True)
-            flash(_("Your password is changed. Other devices have been logged out."), "success")
-            return redirect(url_for("account.show"))
-    status = subscriptions.status(db.session, current_user.id, request_now())
+    if form.validate_on_submit() and _password_changed(form):
+        db.session.commit()
+        login_user(current_user._get_current_object(), remember=True)
+        flash(_("Your password is changed. Other devices have been logged out."), "success")
+        return redirect(url_for("account.show"))
     paid = billing.account_billing(db.session, current_user.id)
-    code = 400 if form.errors else 200
     html = render_template(
         "account/show.html",
         form=form,
-        status=status,
+        status=subscriptions.status(db.session, current_user.id, request_now()),
         billing=paid,
         billing_status_label=stripe_web.status_label(paid.status),
         on_sale=stripe_web.configured(),
     )
-    return private(html, code)
+    return private(html, 400 if form.errors else 200)
+
+
+def _password_changed(form: PasswordForm) -> bool:
+    """True once the new password is set; otherwise the reason is on the form's field."""
+    try:
+        accounts.change_password(
+            db.session,
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+            hash_method=setting("PASSWORD_HASH_METHOD"),
+            min_length=setting("PASSWORD_MIN_LENGTH"),
+        )
+    except accounts.WrongPassword:
+        count_failure()
+        form.current_password.errors.append(_("That is not your current password."))
+    except accounts.WeakPassword:
+        form.new_password.errors.append(weak_password_message())
+    else:
+        return True
+    return False
 
 
 def _link_account(salt: str):
@@ -135,39 +139,44 @@ def _own_account() -> str:
 @credential_check("email-change", account=_own_account)
 def email():
     form = EmailChangeForm()
-    if form.validate_on_submit():
-        try:
-            new_email = account_links.request_email_change(
-                db.session,
-                current_user,
-                form.email.data,
-                form.current_password.data,
-                hash_method=setting("PASSWORD_HASH_METHOD"),
-            )
-        except accounts.WrongPassword:
-            count_failure()
-            form.current_password.errors.append(_("That is not your current password."))
-        except account_links.SameEmail:
-            form.email.errors.append(_("That is already the address of your account."))
-        except accounts.EmailTaken:
-            form.email.errors.append(_("Another account already uses this address."))
-        else:
-            account_mail.send_email_change(current_user, new_email)
-            db.session.commit()
-            flash(
-                _(
-                    "We have sent a link to %(email)s. Open it within %(hours)d hours to start "
-                    "using that address; until then your account keeps %(current)s.",
-                    email=new_email,
-                    hours=account_links.CHANGE_EMAIL_LINK_SECONDS // 3600,
-                    current=current_user.email,
-                ),
-                "success",
-            )
-            return redirect(url_for("account.show"))
     hours = account_links.CHANGE_EMAIL_LINK_SECONDS // 3600
+    new_email = _email_change_asked(form) if form.validate_on_submit() else None
+    if new_email is not None:
+        account_mail.send_email_change(current_user, new_email)
+        db.session.commit()
+        flash(
+            _(
+                "We have sent a link to %(email)s. Open it within %(hours)d hours to start "
+                "using that address; until then your account keeps %(current)s.",
+                email=new_email,
+                hours=hours,
+                current=current_user.email,
+            ),
+            "success",
+        )
+        return redirect(url_for("account.show"))
     code = 400 if form.errors else 200
     return render_template("account/email.html", form=form, hours=hours), code
+
+
+def _email_change_asked(form: EmailChangeForm) -> str | None:
+    """The new address to send the link to, or None with the reason on the form's field."""
+    try:
+        return account_links.request_email_change(
+            db.session,
+            current_user,
+            form.email.data,
+            form.current_password.data,
+            hash_method=setting("PASSWORD_HASH_METHOD"),
+        )
+    except accounts.WrongPassword:
+        count_failure()
+        form.current_password.errors.append(_("That is not your current password."))
+    except account_links.SameEmail:
+        form.email.errors.append(_("That is already the address of your account."))
+    except accounts.EmailTaken:
+        form.email.errors.append(_("Another account already uses this address."))
+    return None
 
 
 @bp.get("/account/email/<token>")

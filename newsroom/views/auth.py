@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, logout_user
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
+from newsroom.models import User
 from newsroom.services import accounts, gift_outcomes, gifting
 from newsroom.web import account_mail, browsers
 from newsroom.web.helpers import request_now, safe_next, setting
@@ -67,32 +68,11 @@ def login():
 def register():
     form = RegisterForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        # The check for a taken address and the insert must not interleave with another
-        # writer (another sign-up, a mail marked sent after its response) on SQLite.
-        begin_write(db.session)
-        try:
-            user = accounts.register(
-                db.session,
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                hash_method=setting("PASSWORD_HASH_METHOD"),
-                min_length=setting("PASSWORD_MIN_LENGTH"),
-            )
-        except accounts.EmailTaken:
-            g.sign_up_tried = True
-            form.email.errors.append(
-                _("An account with this e-mail already exists. Log in instead.")
-            )
-        except accounts.InvalidName:
-            form.name.errors.append(invalid_name_message())
-        except accounts.WeakPassword:
-            form.password.errors.append(weak_password_message())
-        else:
+        user = _create_account(form)
+        if user is not None:
             browser = browsers.known_browser()  # a gift opened here led to this account
             gift_outcomes.record_signup(db.session, user.id, browser, request_now())
             account_mail.send_verification(user)
-            g.sign_up_tried = True
             db.session.commit()
             start_session(user)
             flash(
@@ -107,6 +87,33 @@ def register():
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
+
+
+def _create_account(form: RegisterForm) -> User | None:
+    """The account, or None with the reason on the form's field."""
+    # The check for a taken address and the insert must not interleave with another
+    # writer (another sign-up, a mail marked sent after its response) on SQLite.
+    begin_write(db.session)
+    try:
+        user = accounts.register(
+            db.session,
+            form.email.data,
+            form.name.data,
+            form.password.data,
+            hash_method=setting("PASSWORD_HASH_METHOD"),
+            min_length=setting("PASSWORD_MIN_LENGTH"),
+        )
+    except accounts.EmailTaken:
+        g.sign_up_tried = True
+        form.email.errors.append(_("An account with this e-mail already exists. Log in instead."))
+    except accounts.InvalidName:
+        form.name.errors.append(invalid_name_message())
+    except accounts.WeakPassword:
+        form.password.errors.append(weak_password_message())
+    else:
+        g.sign_up_tried = True
+        return user
+    return None
 
 
 @bp.post("/logout")

@@ -127,17 +127,13 @@ def portal():
     return redirect(started["url"], 303)
 
 
-def _webhook_error(code: str, message: str, status: int):
-    return error_response(code, message, status)
-
-
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def webhook():
     """Stripe's events. 400: not a signed event (nothing changed); 200: applied, or applied
     before; 503: not applied now (Stripe delivers it again later)."""
     if not stripe_web.configured():
-        return _webhook_error("not_found", "Payments are not set up.", 404)
+        return error_response("not_found", "Payments are not set up.", 404)
     request.max_content_length = WEBHOOK_MAX_BYTES
     payload = request.get_data(cache=False)
     try:
@@ -146,7 +142,7 @@ def webhook():
         )
     except InvalidEvent as bad:
         log.warning("Stripe webhook refused: %s", bad)
-        return _webhook_error("invalid", "Not a valid Stripe event.", 400)
+        return error_response("invalid", "Not a valid Stripe event.", 400)
     try:
         with stripe_web.gateway() as stripe:
             outcome = billing.apply_event(
@@ -160,10 +156,10 @@ def webhook():
     except ProviderUnavailable as failed:
         db.session.rollback()
         log.warning("Stripe event %s not applied: %s", event["id"], failed)
-        return _webhook_error("technical_error", "Stripe could not be reached.", 503)
+        return error_response("technical_error", "Stripe could not be reached.", 503)
     except IntegrityError:
         # Another delivery of the same event, or of one about the same subscription,
         # committed first; the retry finds its effect and answers 200.
         db.session.rollback()
-        return _webhook_error("technical_error", "Applied concurrently; retry.", 503)
+        return error_response("technical_error", "Applied concurrently; retry.", 503)
     return jsonify({"received": event["id"], "outcome": outcome})

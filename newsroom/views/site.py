@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from newsroom import database
 from newsroom.extensions import db
 from newsroom.web import billing as stripe_web
+from newsroom.web import browsers
 from newsroom.web.helpers import private, safe_next
 
 bp = Blueprint("site", __name__)
@@ -86,12 +87,12 @@ def site_cookies() -> list[dict]:
             "lifetime": _lasting(remember.total_seconds()),
         },
         {
-            "name": "gift_reader",
+            "name": browsers.COOKIE,
             "purpose": _(
                 "Set when you open a gift link, so the giver sees how many different browsers "
                 "opened it. It holds a random number, not who you are."
             ),
-            "lifetime": _lasting(60 * 60 * 24 * 90),
+            "lifetime": _lasting(browsers.MAX_AGE),
         },
         {
             "name": "lang",
