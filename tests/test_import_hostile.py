@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Article, Job
-from newsroom.services import clock, importing, jobs
+from newsroom.services import clock, jobs, yaml_input
 from tests.test_importing import TZ, article_text, run_import, write
 
 GOOD_JOB = """\
@@ -49,7 +49,7 @@ def test_import_date_out_of_range_is_reported_and_others_import(app, tmp_path, v
     write(tmp_path, "good.md", article_text(slug="good"))
     bad = write(tmp_path, "bad.md", article_text(slug="bad", published_at=value))
     report = run_import(app, tmp_path)
-    assert [str(p) for p in report.problems] == [f"{bad}: published_at: {importing.DATE_PROBLEM}"]
+    assert [str(p) for p in report.problems] == [f"{bad}: published_at: {yaml_input.DATE_PROBLEM}"]
     assert report.created == ["good"]
 
 
@@ -118,7 +118,7 @@ def test_jobs_date_out_of_range_is_reported_and_others_load(app, tmp_path, value
     path = write(tmp_path, "jobs.yaml", text)
     loaded, problems = load_jobs(app, path)
     assert loaded == 1
-    assert problems == [f"{path}#2: posted_at: {importing.DATE_PROBLEM}"]
+    assert problems == [f"{path}#2: posted_at: {yaml_input.DATE_PROBLEM}"]
 
 
 def test_jobs_deep_nesting_is_reported(app, tmp_path):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Article
-from newsroom.services import importing
+from newsroom.services import importing, yaml_input
 from newsroom.services.rendering import render_body
 
 TZ = "Europe/Copenhagen"
@@ -100,7 +100,7 @@ BROKEN = [
     ("no-front-matter", "Just a body without any header.\n", "front matter"),
     ("empty-body", article_text(body="\n   \n"), "body"),
     ("non-utf8", article_text().encode("utf-8").replace("ø".encode(), b"\xf8"), "file"),
-    ("oversize", article_text(body="x" * (importing.MAX_FILE_BYTES + 1)), "file"),
+    ("oversize", article_text(body="x" * (yaml_input.MAX_FILE_BYTES + 1)), "file"),
 ]
 
 

@@ -9,7 +9,7 @@ DIGITAL_PLUS = "digital_plus"
 
 
 class Subscription(Base):
-    """A paid period. Active when starts_at <= now < ends_at and not cancelled."""
+    """A paid period of Digital+ (see active_at)."""
 
     __tablename__ = "subscriptions"
     __table_args__ = (Index("ix_subscriptions_user_period", "user_id", "ends_at"),)
@@ -29,4 +29,14 @@ class Subscription(Base):
     renews: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def is_active(self, now: datetime) -> bool:
-        return self.cancelled_at is None and self.starts_at <= now < self.ends_at
+        return active_at(self, now)
+
+
+def active_at(period, now: datetime):
+    """ "This period gives Digital+ now": started, not ended, not cancelled.
+
+    A bool for a Subscription row, the SQL clause for the Subscription class: `== None`
+    (not `is None`) is what makes one expression serve both."""
+    return (
+        (period.starts_at <= now) & (period.ends_at > now) & (period.cancelled_at == None)  # noqa: E711
+    )

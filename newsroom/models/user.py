@@ -12,6 +12,11 @@ def first_name(name: str) -> str:
     return name.split()[0] if name.strip() else name
 
 
+def normalise_email(email: str) -> str:
+    """The form an address is stored and looked up in: one account per address, any case."""
+    return email.strip().lower()
+
+
 class User(UserMixin, Base):
     __tablename__ = "users"
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from newsroom.models import User
+from newsroom.models.user import normalise_email
 from newsroom.services import subscriptions
 from newsroom.services.errors import DomainError
 
@@ -51,10 +52,6 @@ def clean_display_name(name: str, max_length: int = 120) -> str:
     if not any(unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_GLYPHS for ch in name):
         raise InvalidName(name)
     return name
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def check_password_strength(password: str, min_length: int) -> None:

@@ -1,5 +1,6 @@
 """Reading articles: listings and single pages. Only published, already-public articles."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -8,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from newsroom.models import Article, Author
-from newsroom.models.article import COMMENTARY
+from newsroom.models.article import COMMENTARY, visible_at
 
 T = TypeVar("T")
 
@@ -25,14 +26,21 @@ class Page(Generic[T]):
 
 
 def visible(now: datetime) -> Select:
-    return select(Article).where(Article.is_published.is_(True), Article.published_at <= now)
+    return select(Article).where(visible_at(Article, now))
 
 
-def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
-    """One query: fetch a row beyond the page to learn whether another page follows."""
+def paginate(
+    session: Session, query: Select, number: int, per_page: int, item: Callable | None = None
+) -> Page:
+    """One query: fetch a row beyond the page to learn whether another page follows. A query
+    of several columns passes `item`, which makes each result row into a listed item."""
     number = max(1, number)
-    rows = list(session.scalars(query.offset((number - 1) * per_page).limit(per_page + 1)))
-    return Page(rows[:per_page], number, len(rows) > per_page)
+    query = query.offset((number - 1) * per_page).limit(per_page + 1)
+    if item is None:
+        items = list(session.scalars(query))
+    else:
+        items = [item(row) for row in session.execute(query)]
+    return Page(items[:per_page], number, len(items) > per_page)
 
 
 def front_page(session: Session, now: datetime, number: int, per_page: int) -> Page[Article]:
@@ -88,7 +96,7 @@ class ArticleRecord:
         return self.kind == COMMENTARY
 
     def is_visible(self, now: datetime) -> bool:
-        return self.is_published and self.published_at <= now
+        return visible_at(self, now)
 
 
 _RECORD_COLUMNS = [getattr(Article, f.name) for f in fields(ArticleRecord) if f.name != "author"]

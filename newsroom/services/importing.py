@@ -14,6 +14,7 @@ from newsroom.models.article import KINDS
 from newsroom.services import clock, content_version
 from newsroom.services.rendering import render_body
 from newsroom.services.search_index import index_article
+from newsroom.services.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
 from newsroom.slugs import slugify
 
 REQUIRED = (
@@ -30,62 +31,7 @@ REQUIRED = (
 )
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
-MAX_FILE_BYTES = 1_000_000
-MAX_DEPTH = 20
 MAX_BIO_CHARS = 1_000
-TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-DATE_PROBLEM = "not an ISO 8601 date and time between the years 1900 and 2999"
-
-
-class FrontMatterLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so an impossible date is reported by its field
-    (PyYAML would raise a bare ValueError while loading) and parsed by one rule. It refuses
-    aliases, which let a few hundred bytes stand for gigabytes once the values are used, and
-    nesting deeper than MAX_DEPTH, which would exhaust the recursion of PyYAML's composer."""
-
-    depth = 0
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                message = f"nested deeper than {MAX_DEPTH} levels"
-                raise yaml.composer.ComposerError(None, None, message, mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(text: str):
-    return yaml.load(text, Loader=FrontMatterLoader)
-
-
-def yaml_problem(exc: yaml.YAMLError, first_line: int = 1) -> str:
-    """ "not valid YAML (line N): what" for a loader error, without PyYAML's excerpt."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f" (line {mark.line + first_line})" if mark is not None else ""
-    problem = getattr(exc, "problem", None)
-    return f"not valid YAML{where}" + (f": {problem}" if problem else "")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.message}"
 
 
 @dataclass
@@ -289,25 +235,14 @@ def import_paths(session: Session, paths: list[Path], tz: str) -> ImportReport:
     """Import every file; each in its own savepoint so one bad file costs only itself."""
     report = ImportReport()
     for path in markdown_files(paths):
-        name = str(path)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                report.problems.append(Problem(name, "file", "larger than 1 MB"))
-                continue
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            report.problems.append(Problem(name, "file", "not found"))
-            continue
-        except UnicodeDecodeError:
-            report.problems.append(Problem(name, "file", "not UTF-8 text"))
-            continue
-        except OSError as exc:
-            report.problems.append(Problem(name, "file", exc.strerror or "cannot be read"))
+        text = read_file(path)
+        if isinstance(text, Problem):
+            report.problems.append(text)
             continue
         try:
             source = parse_source(text, tz)
         except InvalidSource as exc:
-            report.problems.extend(Problem(name, f, m) for f, m in exc.problems)
+            report.problems.extend(Problem(str(path), f, m) for f, m in exc.problems)
             continue
         with session.begin_nested():
             created = upsert_article(session, source)

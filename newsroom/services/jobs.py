@@ -9,13 +9,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.models import Job
 from newsroom.services import clock
-from newsroom.services.importing import (
-    DATE_PROBLEM,
-    MAX_FILE_BYTES,
-    Problem,
-    load_yaml,
-    yaml_problem,
-)
+from newsroom.services.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
 
 URL = re.compile(r"https?://\S{1,480}")
 
@@ -27,12 +21,11 @@ def newest(session: Session, limit: int = 5) -> list[Job]:
 def import_jobs(session: Session, path: Path, tz: str) -> tuple[int, list[Problem]]:
     """Upsert jobs by URL. An entry with a bad field is skipped and reported."""
     name = str(path)
+    text = read_file(path)
+    if isinstance(text, Problem):
+        return 0, [text]
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return 0, [Problem(name, "file", "larger than 1 MB")]
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return 0, [Problem(name, "file", getattr(exc, "strerror", None) or "cannot be read")]
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         return 0, [Problem(name, "file", yaml_problem(exc))]
     if not isinstance(data, list):

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, contains_eager
 
 from newsroom.database import begin_write, upsert_insert
 from newsroom.models import Article, ArticleRead, ReadingListItem
-from newsroom.services.articles import Page, find_visible
+from newsroom.models.article import visible_at
+from newsroom.services.articles import Page, find_visible, paginate
 from newsroom.services.errors import DigitalPlusRequired, NotFound
 
 
@@ -92,7 +93,6 @@ def saved_page(
     they come back if the article does, as a lapsed subscriber's list does on renewal."""
     if not has_digital_plus:
         raise DigitalPlusRequired()
-    number = max(1, number)
     opened = ArticleRead.last_read_at >= ReadingListItem.saved_at
     query = (
         select(ReadingListItem, opened)
@@ -105,13 +105,13 @@ def saved_page(
         )
         .where(
             ReadingListItem.user_id == user_id,
-            Article.is_published.is_(True),
-            Article.published_at <= now,
+            visible_at(Article, now),
         )
         .order_by(ReadingListItem.saved_at.desc(), ReadingListItem.id.desc())
-        .offset((number - 1) * per_page)
-        .limit(per_page + 1)
     )
-    rows = session.execute(query).all()
-    items = [SavedArticle(item.article, item.saved_at, bool(seen)) for item, seen in rows]
-    return Page(items[:per_page], number, len(items) > per_page)
+
+    def saved(row) -> SavedArticle:
+        entry, seen = row
+        return SavedArticle(entry.article, entry.saved_at, bool(seen))
+
+    return paginate(session, query, number, per_page, item=saved)

@@ -3,22 +3,19 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from newsroom.models import Subscription, User
-from newsroom.models.subscription import DIGITAL_PLUS
+from newsroom.models.subscription import DIGITAL_PLUS, active_at
+from newsroom.models.user import normalise_email
 from newsroom.services import clock, gift_outcomes
 from newsroom.services.errors import NotFound
 
 
 def period_active(now: datetime) -> ColumnElement[bool]:
-    """SQL truth of "this period gives Digital+ at `now`": started, not ended, not cancelled."""
-    return and_(
-        Subscription.starts_at <= now,
-        Subscription.ends_at > now,
-        Subscription.cancelled_at.is_(None),
-    )
+    """SQL truth of "this period gives Digital+ at `now`"."""
+    return active_at(Subscription, now)
 
 
 def active_clause(user_id, now: datetime) -> ColumnElement[bool]:
@@ -63,17 +60,12 @@ def set_digital_plus_until(
     Extends or shortens the current period; a date in the past ends it. With no current
     period a future date starts a new one now, and a past date changes nothing.
     """
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"no user with e-mail {email}")
     ends_at = clock.end_of_local_day(until, tz)
     current = session.scalars(
-        select(Subscription).where(
-            Subscription.user_id == user.id,
-            Subscription.starts_at <= now,
-            Subscription.ends_at > now,
-            Subscription.cancelled_at.is_(None),
-        )
+        select(Subscription).where(Subscription.user_id == user.id, period_active(now))
     ).first()
     if current is not None:
         current.ends_at = max(ends_at, current.starts_at)
