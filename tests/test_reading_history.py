@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsroom.extensions import db
 from newsroom.models import ArticleRead, DailyArticleViews, ReadingListItem
-from newsroom.services import reading
+from newsroom.services import reading_history
 
 TZ = "Europe/Copenhagen"
 NOON = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Copenhagen
@@ -32,7 +32,7 @@ def read_row(app, user_id: int, article_id: int) -> ArticleRead | None:
 
 def record(app, user_id: int, article_id: int, now: datetime, state=None) -> bool:
     with app.app_context():
-        written = reading.record_read(db.session, user_id, article_id, now, TZ, state)
+        written = reading_history.record_read(db.session, user_id, article_id, now, TZ, state)
         db.session.commit()
         return written
 
@@ -81,14 +81,14 @@ def test_record_read_uses_the_site_day_not_the_utc_day(app, make_user, make_arti
 def test_record_read_known_state_of_today_needs_no_query(app, make_user, make_article):
     user, article = make_user(), make_article()
     record(app, user.id, article.id, NOON)
-    state = reading.ReaderState(last_read_on=NOON.date(), last_read_at=NOON)
+    state = reading_history.ReaderState(last_read_on=NOON.date(), last_read_at=NOON)
     statements: list[str] = []
     with app.app_context():
         engine = db.engine
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            written = reading.record_read(db.session, user.id, article.id, NOON, TZ, state)
+            written = reading_history.record_read(db.session, user.id, article.id, NOON, TZ, state)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     assert (written, statements) == (False, [])
@@ -121,7 +121,7 @@ def test_most_read_orders_by_readers_in_the_last_seven_days(app, make_article):
             ]
         )
         db.session.commit()
-        ranked = [a.id for a in reading.most_read(db.session, NOON, TZ, days=7, limit=5)]
+        ranked = [a.id for a in reading_history.most_read(db.session, NOON, TZ, days=7, limit=5)]
     assert ranked == [popular.id, quiet.id]
 
 
@@ -130,7 +130,7 @@ def test_most_read_leaves_out_unpublished_articles(app, make_article):
     with app.app_context():
         db.session.add(DailyArticleViews(article_id=hidden.id, day=NOON.date(), views=9))
         db.session.commit()
-        assert reading.most_read(db.session, NOON, TZ) == []
+        assert reading_history.most_read(db.session, NOON, TZ) == []
 
 
 # ---- the article page --------------------------------------------------------------------

@@ -1,7 +1,12 @@
-"""The JSON shape of a gift on "My gifts" (GET /gifts)."""
+"""The JSON shapes of gifts: one on "My gifts" (GET /gifts), and the answer to giving one."""
+
+from dataclasses import asdict
 
 from newsroom.models import Gift
-from newsroom.services.gifting import Figures
+from newsroom.services.gifting import Figures, GiftResult
+from newsroom.web import messages
+from newsroom.web.gift_dialog import allowance_json
+from newsroom.web.share import share_links
 
 
 def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
@@ -18,3 +23,16 @@ def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
         "subscriptions": figures.subscriptions,
         "requests": figures.requests,
     }
+
+
+def given_json(article, result: GiftResult, url: str, mailed_text: str | None) -> dict:
+    share = [asdict(link) for link in share_links(url, article.headline)]
+    body = {"url": url, **allowance_json(result.allowance), "created": result.created}
+    body.update(free=result.gift is None, share=share)
+    if mailed_text:
+        body["mailed_text"] = mailed_text
+    if result.gift is not None:
+        body["expires_at"] = result.gift.expires_at.isoformat()
+        body["expires_text"] = messages.link_works_until(result.gift)
+        body["note"] = result.gift.note
+    return body

@@ -8,7 +8,7 @@ from newsroom.models.gift import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.models.job import Job
 from newsroom.models.outbox import OutboxMail
 from newsroom.models.plan import Plan
-from newsroom.models.reading import ArticleRead, DailyArticleViews
+from newsroom.models.reading_history import ArticleRead, DailyArticleViews
 from newsroom.models.reading_list import ReadingListItem
 from newsroom.models.search import is_search_table
 from newsroom.models.subscription import Subscription

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from newsroom.services import gifting, paywall, reading
+from newsroom.services import gifting, paywall, reading_history
 from newsroom.services.articles import ArticleRecord
 from newsroom.services.paywall import Access, GiftState
 
@@ -16,7 +16,7 @@ from newsroom.services.paywall import Access, GiftState
 class Opening:
     access: Access
     gift: gifting.LinkCheck | None  # the gift the reader came with or kept, when there is one
-    state: reading.ReaderState | None  # None for an anonymous reader
+    state: reading_history.ReaderState | None  # None for an anonymous reader
     link_given: bool  # a gift token came with the request, good or not
 
     @property
@@ -36,7 +36,9 @@ def open_article(
     browser_id: Callable[[], str | None],
 ) -> Opening:
     """`browser_id` is asked only when a gift link is opened (it may mint a new id)."""
-    state = reading.state_of(session, reader_id, article.id) if reader_id is not None else None
+    state = (
+        reading_history.state_of(session, reader_id, article.id) if reader_id is not None else None
+    )
     gift = None
     if token is not None and article.locked:
         gift = gifting.open_gift(

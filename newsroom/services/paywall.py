@@ -38,7 +38,7 @@ class Access:
         return self.grant is not Grant.DENIED
 
     @property
-    def personal(self) -> bool:
+    def varies_by_reader(self) -> bool:
         """The page differs by who asks, so no shared cache may keep it."""
         return self.grant in (Grant.SUBSCRIBER, Grant.GIFT)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.models import Article, ArticleRead, ReadingListItem
 from newsroom.services.articles import visible
-from newsroom.services.reading import most_read
+from newsroom.services.reading_history import most_read
 
 LIMIT = 5
 # A reader's strongest interests only, so the candidate query stays small however much
@@ -27,7 +27,7 @@ class Source(StrEnum):
 
 
 @dataclass(frozen=True)
-class Teaser:
+class SidebarArticle:
     """The public face of an article in a sidebar box; plain data, safe to cache."""
 
     id: int
@@ -38,7 +38,7 @@ class Teaser:
     locked: bool
 
     @classmethod
-    def of(cls, article: Article) -> "Teaser":
+    def of(cls, article: Article) -> "SidebarArticle":
         return cls(
             article.id,
             article.slug,
@@ -52,7 +52,7 @@ class Teaser:
 @dataclass(frozen=True)
 class Recommendations:
     source: Source
-    items: list[Teaser]
+    items: list[SidebarArticle]
 
     @property
     def personal(self) -> bool:
@@ -64,11 +64,11 @@ def popular(session: Session, now: datetime, tz: str, limit: int = LIMIT + 1) ->
     One more than shown, so the page can leave out the article it is on."""
     read = most_read(session, now, tz, days=7, limit=limit)
     if read:
-        return Recommendations(Source.MOST_READ, [Teaser.of(a) for a in read])
+        return Recommendations(Source.MOST_READ, [SidebarArticle.of(a) for a in read])
     newest = session.scalars(
         visible(now).order_by(Article.published_at.desc(), Article.id.desc()).limit(limit)
     )
-    return Recommendations(Source.NEWEST, [Teaser.of(a) for a in newest])
+    return Recommendations(Source.NEWEST, [SidebarArticle.of(a) for a in newest])
 
 
 def interests(session: Session, user_id: int) -> tuple[list[str], list[int]]:
@@ -134,11 +134,11 @@ def personal(
 
 def reader_picks(
     session: Session, user_id: int, now: datetime, limit: int = LIMIT + 1
-) -> list[Teaser]:
+) -> list[SidebarArticle]:
     """A reader's own picks as plain data, one more than shown: leaving the current article
     out of these gives the same list as leaving it out of the query, so one list (and one
     cache entry) serves every page the reader opens."""
-    return [Teaser.of(a) for a in personal(session, user_id, now, None, limit)]
+    return [SidebarArticle.of(a) for a in personal(session, user_id, now, None, limit)]
 
 
 def recommend(
@@ -148,7 +148,7 @@ def recommend(
     fallback: Callable[[], Recommendations],
     exclude_id: int | None = None,
     limit: int = LIMIT,
-    picks: Callable[[], list[Teaser]] | None = None,
+    picks: Callable[[], list[SidebarArticle]] | None = None,
 ) -> Recommendations:
     """For a reader with history, their own picks; for anyone else the (cached) fallback,
     without the article being read. `picks` may supply reader_picks from a cache."""

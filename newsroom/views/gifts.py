@@ -1,7 +1,6 @@
 """Giving articles and the "My gifts" page. JSON and HTML come from the same handlers."""
 
 import logging
-from dataclasses import asdict
 from functools import singledispatch
 
 from flask import (
@@ -22,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.api.errors import STATUS_BY_CODE, error_response
-from newsroom.api.gifts import gift_json
+from newsroom.api.gifts import gift_json, given_json
 from newsroom.extensions import db, limiter
 from newsroom.mailer import queue_mail
 from newsroom.models import Gift
@@ -46,7 +45,6 @@ from newsroom.web.gift_dialog import (
 )
 from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
 from newsroom.web.policy import gift_policy
-from newsroom.web.share import share_links
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
@@ -121,7 +119,7 @@ def page(slug: str):
     exempt_when=_not_mailing,
     deduct_when=lambda response: response.status_code < 400,  # only mails that went
 )
-def create(slug: str):
+def give(slug: str):
     now = request_now()
     article = articles.find_visible(db.session, slug, now)
     if article is None:
@@ -152,24 +150,11 @@ def create(slug: str):
         return _refused(refused, article, note or "", mail_to)
     if wants_json():
         return make_response(
-            jsonify(_given_json(article, result, url, mailed_text)), 201 if result.created else 200
+            jsonify(given_json(article, result, url, mailed_text)), 201 if result.created else 200
         )
     if mailed_text or result.created:
         flash(mailed_text or _("Your gift link is ready."), "success")
     return redirect(url_for("gifts.page", slug=article.slug), 303)
-
-
-def _given_json(article, result: gifting.GiftResult, url: str, mailed_text: str | None) -> dict:
-    share = [asdict(link) for link in share_links(url, article.headline)]
-    body = {"url": url, **allowance_json(result.allowance), "created": result.created}
-    body.update(free=result.gift is None, share=share)
-    if mailed_text:
-        body["mailed_text"] = mailed_text
-    if result.gift is not None:
-        body["expires_at"] = result.gift.expires_at.isoformat()
-        body["expires_text"] = messages.link_works_until(result.gift)
-        body["note"] = result.gift.note
-    return body
 
 
 @singledispatch
@@ -326,7 +311,7 @@ def _mail_request_to_giver(asked: gifting.AskResult) -> None:
 
 @bp.post("/gifts/<int:gift_id>/renew")
 @login_required
-def renew(gift_id: int):
+def give_again(gift_id: int):
     """One click from "My gifts" to answer a request: this month's link to the same article."""
     now = request_now()
     try:

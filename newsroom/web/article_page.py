@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.api.articles import LOCKED_PART_CLASS, json_ld
 from newsroom.extensions import db
-from newsroom.services import articles, reading, recommendations
+from newsroom.services import articles, reading_history, recommendations
 from newsroom.services.articles import ArticleRecord
 from newsroom.services.opening import Opening
 from newsroom.services.paywall import Access, Grant
@@ -119,7 +119,7 @@ def shares_the_subscriber_frame(opened) -> bool:
 
 
 def with_article_headers(response: Response, access: Access, gift_link: bool) -> Response:
-    if access.personal or gift_link:
+    if access.varies_by_reader or gift_link:
         response.headers["Cache-Control"] = "private, no-store"
     else:
         response.headers["Cache-Control"] = "private, no-cache"
@@ -130,12 +130,12 @@ def with_article_headers(response: Response, access: Access, gift_link: bool) ->
     return response
 
 
-def remember_read(article: ArticleRecord, state: reading.ReaderState) -> None:
+def remember_read(article: ArticleRecord, state: reading_history.ReaderState) -> None:
     """Record the read after the page is rendered; a failure here must not cost the reader
     the article they are already looking at."""
     article_id, reader_id = article.id, current_user.id
     try:
-        written = reading.record_read(
+        written = reading_history.record_read(
             db.session, reader_id, article_id, request_now(), setting("TIMEZONE"), state
         )
         if written:

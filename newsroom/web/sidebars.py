@@ -30,7 +30,7 @@ def recommended(exclude_id: int | None = None) -> recommendations.Recommendation
     reader = current_user.id if current_user.is_authenticated else None
     now = request_now()
 
-    def picks() -> list[recommendations.Teaser]:
+    def picks() -> list[recommendations.SidebarArticle]:
         # Public teasers of the reader's own picks: a just-read article may linger for
         # the sidebar's few seconds, as in any cached sidebar.
         return cached(

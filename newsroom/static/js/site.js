@@ -141,7 +141,7 @@
     showState(dialog, "technical_error");
   }
 
-  async function createGift(dialog, form) {
+  async function giveGift(dialog, form) {
     if (dialog.getAttribute("aria-busy") === "true") return;
     dialog.setAttribute("aria-busy", "true");
     let result;
@@ -222,7 +222,7 @@
     });
     createForm?.addEventListener("submit", (event) => {
       event.preventDefault();
-      createGift(dialog, createForm);
+      giveGift(dialog, createForm);
     });
     const mailForm = dialog.querySelector("[data-gift-mail-form]");
     mailForm?.addEventListener("submit", (event) => {
@@ -232,7 +232,7 @@
     dialog.querySelectorAll("[data-gift-retry]").forEach((button) => {
       button.addEventListener("click", () => {
         if (!navigator.onLine) { showState(dialog, "offline"); return; }
-        if (createForm) createGift(dialog, createForm);
+        if (createForm) giveGift(dialog, createForm);
       });
     });
     dialog.querySelector("[data-gift-close]")?.addEventListener("click", () => dialog.close());
