@@ -30,7 +30,7 @@ log = logging.getLogger("newsroom.reading_list")
 
 
 def _upsell(status: int, next_url: str) -> Response:
-    html = render_template("reading_list/index.html", upsell=True, page=None, next_url=next_url)
+    html = render_template("reading_list/index.html", offer=True, page=None, next_url=next_url)
     return private(html, status)
 
 
@@ -48,7 +48,7 @@ def index():
         )
     except DigitalPlusRequired:
         return _upsell(200, url_for("reading_list.index"))
-    html = render_template("reading_list/index.html", upsell=False, page=page, next_url=None)
+    html = render_template("reading_list/index.html", offer=False, page=page, next_url=None)
     return private(html)
 
 

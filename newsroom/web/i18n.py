@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from babel import dates
+from babel import Locale, dates
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import (
@@ -145,6 +145,13 @@ def kind_label(kind: str | None, section: str | None) -> str | None:
     return str(label)
 
 
+def language_name(code: str) -> str:
+    """A language as its own speakers write it at the start of a line ("Dansk", "English"),
+    for the switcher: a reader looks for the language they can read."""
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
 def init_app(app: Flask) -> None:
     """Replace what Flask-Babel installed, which resolves the locale for every call."""
     app.jinja_env.install_gettext_callables(
@@ -159,5 +166,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["interface_lang"] = interface_lang
     app.jinja_env.globals["kind_label"] = kind_label
+    app.jinja_env.globals["language_name"] = language_name
     # Flask-Babel's date filter, in the same British/American-aware locale.
     app.jinja_env.filters["dateformat"] = local_date

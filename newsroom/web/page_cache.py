@@ -31,6 +31,7 @@ from flask import Flask, Response, current_app, g, render_template, request, ses
 from flask_babel import get_locale
 from flask_login import COOKIE_NAME
 from itsdangerous import BadSignature
+from markupsafe import Markup
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MIMEAccept
@@ -332,6 +333,12 @@ def csrf_token() -> str:
     return reader_token()
 
 
+def csrf_input() -> Markup:
+    """The hidden field every POST form carries, for templates: {{ csrf_input() }}. A global
+    rather than a macro, so a block rendered on its own (a frame's hole) has it too."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token()
+
+
 # -- frames: a page kept with holes for one reader's own parts ------------------------
 
 
@@ -481,6 +488,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = cache
     # Flask-WTF offers its generate_csrf both ways; a later context processor wins.
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_input"] = csrf_input
     app.context_processor(lambda: {"csrf_token": csrf_token})
     app.before_request_funcs.setdefault(None, []).insert(0, mark_shareable)
     app.after_request(keep_rendered_page)
