@@ -1,4 +1,5 @@
 """Processes the benchmark starts: gunicorn (site and bare app) and a throw-away PostgreSQL.
+The gunicorn launcher is the one the test suite's load and concurrency tests use too.
 
 Every process is stopped by its own PID when its block ends, on errors and on Ctrl-C too;
 an atexit hook catches anything a hard exit would otherwise leave behind.
@@ -10,6 +11,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from pathlib import Path
 from bench.dataset import PASSWORD_HASH_METHOD, TIMEZONE
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+GUNICORN = Path(sys.executable).with_name("gunicorn")  # the one of this virtualenv
 HIGH_LIMIT = "1000000 per minute"
 SITE_URL = "https://bench.newsroom.example"  # production requires a public address
 
@@ -58,10 +60,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+    """Until `url` answers 200; a server `process` that exits on the way fails at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"server for {url} exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
@@ -101,17 +104,22 @@ def new_secret_key() -> str:
 
 @contextmanager
 def gunicorn(
-    target: str, env: dict[str, str], workers: int, log_path: Path, health_path: str
+    target: str,
+    env: dict[str, str],
+    workers: int,
+    log_path: Path | None = None,
+    health_path: str = "/healthz",
 ) -> Iterator[str]:
-    """Serve the WSGI `target` on a free loopback port; yields the base URL."""
+    """Serve the WSGI `target` on a free loopback port; yields the base URL. Only `env`
+    configures it: the caller's own NEWSROOM_* and DATABASE_URL do not leak in."""
     port = free_port()
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
     base_env.pop("DATABASE_URL", None)
     full_env = {**base_env, **env, "PYTHONPATH": str(ROOT)}
-    with open(log_path, "wb") as log:
+    with open(log_path or os.devnull, "wb") as log:
         process = subprocess.Popen(
             [
-                str(VENV_BIN / "gunicorn"),
+                str(GUNICORN),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -134,7 +142,8 @@ def gunicorn(
         _running[process.pid] = process
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(base + health_path, process)
+            # Workers import the whole app; on a busy 2-core machine that can take a while.
+            wait_until_up(base + health_path, process, seconds=120)
             yield base
         finally:
             _stop(process)

@@ -1,9 +1,8 @@
 """Fixtures: a fresh app and database per test, on SQLite or (TEST_DATABASE_URL) PostgreSQL."""
 
 import os
-import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 import pytest
@@ -15,29 +14,18 @@ from newsroom import create_app
 from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
 from newsroom.services.rendering import render_body
+from tests.helpers import FAST_HASH, PASSWORD, Auth, locked_body, now_utc
 from tests.mailbox import SMTPServer
 from tests.stripe_server import SECRET_KEY as STRIPE_SECRET_KEY
 from tests.stripe_server import WEBHOOK_SECRET, LocalStripe, StripeStandIn, make_catalogue
 from tests.stripe_server import client as stripe_client
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not strength
-PASSWORD = "Correct-horse-42"
-SENTINEL = "Kvartsuret i kælderen tæller baglæns"  # deep in every locked test body
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 # Production settings an in-process app can start with: it has no Redis, so no rate limits
 # (production refuses limits counted in one process's memory).
 PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
 
 _sequence = count(1)
-
-
-def locked_body(paragraphs: int = 4) -> str:
-    """A body whose first paragraph is public and whose last paragraph holds the sentinel."""
-    parts = ["The opening paragraph anyone may read."]
-    parts += [f"Middle paragraph number {i} for subscribers." for i in range(1, paragraphs - 1)]
-    parts.append(f"Deep in the piece: {SENTINEL}.")
-    return "\n\n".join(parts)
 
 
 @pytest.fixture(scope="session")
@@ -130,44 +118,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """The token a browser would read from a page's <meta name="csrf-token">."""
-    response = client.get(path)
-    match = CSRF_META.search(response.get_data(as_text=True))
-    assert match, f"no csrf meta tag on {path}"
-    return match[1]
-
-
-class Auth:
-    def __init__(self, client) -> None:
-        self.client = client
-
-    def login(self, email: str, password: str = PASSWORD, next_url: str = ""):
-        token = csrf_token(self.client, "/login")
-        data = {"email": email, "password": password, "csrf_token": token}
-        if next_url:
-            data["next"] = next_url
-        return self.client.post("/login", data=data)
-
-    def logout(self):
-        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
-
-    def post(self, path: str, json: bool = False, **kwargs):
-        """A state-changing request carrying the CSRF token the way the site's script does."""
-        headers = {"X-CSRFToken": csrf_token(self.client)}
-        if json:
-            headers["Accept"] = "application/json"
-        headers.update(kwargs.pop("headers", {}))
-        return self.client.post(path, headers=headers, **kwargs)
-
-
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 @pytest.fixture
@@ -198,6 +151,19 @@ def make_user(app):
             return user
 
     return make
+
+
+@pytest.fixture
+def subscriber(make_user):
+    """A Digital+ reader with a confirmed address (not logged in: see subscriber_client)."""
+    return make_user(name="Karen Holm", digital_plus=True, verified=True)
+
+
+@pytest.fixture
+def subscriber_client(client, auth, subscriber):
+    """The test client, logged in as `subscriber`."""
+    auth.login(subscriber.email)
+    return client
 
 
 @pytest.fixture

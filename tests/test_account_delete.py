@@ -18,8 +18,16 @@ from newsroom.models import (
     Subscription,
     User,
 )
-from tests.conftest import PASSWORD, SENTINEL, csrf_token, now_utc
-from tests.gift_helpers import BROWSER, give, local_path, open_as
+from tests.helpers import (
+    BROWSER,
+    PASSWORD,
+    SENTINEL,
+    csrf_token,
+    give,
+    local_path,
+    now_utc,
+    open_as,
+)
 
 
 @pytest.fixture

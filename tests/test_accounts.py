@@ -13,7 +13,8 @@ from newsroom.config import DEVELOPMENT_SECRET_KEY, Config, ConfigError
 from newsroom.extensions import db
 from newsroom.models import User
 from newsroom.services import accounts
-from tests.conftest import FAST_HASH, PASSWORD, PRODUCTION, csrf_token, make_test_app
+from tests.conftest import PRODUCTION, make_test_app
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_HASH = "pbkdf2:sha256:600000"

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from newsroom.extensions import db
 from newsroom.models import Article
 from newsroom.services.rendering import render_body
-from tests.conftest import SENTINEL, locked_body
+from tests.helpers import SENTINEL, locked_body
 
 NEW_PREMIUM = "Fresh premium paragraph written for subscribers only"
 

@@ -2,7 +2,7 @@
 
 import html
 
-from tests.conftest import PASSWORD, SENTINEL, csrf_token
+from tests.helpers import PASSWORD, SENTINEL, csrf_token
 
 
 def register(client, email="new@example.com", name="Søren Ørsted", password=PASSWORD, **extra):

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from newsroom.extensions import db
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
 from newsroom.services import billing, subscriptions
-from tests.conftest import SENTINEL, csrf_token, now_utc, stripe_config
+from tests.conftest import stripe_config
+from tests.helpers import SENTINEL, csrf_token, now_utc
 from tests.servers import free_port
 from tests.stripe_server import WEBHOOK_SECRET, event, fail_renewal, sign
 

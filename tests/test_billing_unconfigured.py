@@ -1,6 +1,7 @@
 """Without the Stripe settings nothing is sold: the demo and development need no Stripe."""
 
-from tests.conftest import csrf_token, make_test_app
+from tests.conftest import make_test_app
+from tests.helpers import csrf_token
 
 
 def test_without_stripe_the_digital_plus_page_names_customer_service(client, make_user, auth):

@@ -1,14 +1,9 @@
 """The editor's commands: import, jobs, subscribe and demo, through the Flask CLI runner."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
-
-from newsroom.extensions import db
 from newsroom.models import Article, Author, Job, Subscription, User
-from newsroom.services import clock
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, rows
 from tests.test_importing import article_text, write
 
 JOBS = """\
@@ -25,18 +20,6 @@ JOBS = """\
 DEMO_LOGIN = re.compile(r"(\S+@example\.com)\s+password: (\S+)")
 
 
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def subscription_end(app, email: str) -> datetime | None:
-    with app.app_context():
-        return db.session.scalar(
-            select(func.max(Subscription.ends_at)).join(User).where(User.email == email)
-        )
-
-
 def test_import_command_reports_created_articles(runner, tmp_path):
     write(tmp_path, "a.md", article_text(slug="from-the-cli"))
     result = runner.invoke(args=["newsroom", "import", str(tmp_path)])
@@ -50,7 +33,7 @@ def test_import_command_broken_file_exits_non_zero_naming_file_and_field(app, ru
     result = runner.invoke(args=["newsroom", "import", str(tmp_path)])
     assert result.exit_code == 1
     assert f"error: {bad}: kind:" in result.stderr
-    assert count(app, Article) == 1
+    assert rows(app, Article) == 1
 
 
 def test_import_command_unknown_path_is_reported(runner, tmp_path):
@@ -64,14 +47,14 @@ def test_jobs_command_loads_listings(app, runner, tmp_path):
     path = write(tmp_path, "jobs.yaml", JOBS)
     result = runner.invoke(args=["newsroom", "jobs", str(path)])
     assert result.exit_code == 0, result.output
-    assert count(app, Job) == 2
+    assert rows(app, Job) == 2
 
 
 def test_jobs_command_run_twice_has_no_duplicates(app, runner, tmp_path):
     path = write(tmp_path, "jobs.yaml", JOBS)
     runner.invoke(args=["newsroom", "jobs", str(path)])
     runner.invoke(args=["newsroom", "jobs", str(path)])
-    assert count(app, Job) == 2
+    assert rows(app, Job) == 2
 
 
 def test_jobs_command_reports_bad_entries_and_loads_the_rest(app, runner, tmp_path):
@@ -86,7 +69,7 @@ def test_jobs_command_reports_bad_entries_and_loads_the_rest(app, runner, tmp_pa
     assert result.exit_code == 1
     assert f"{path}#3: url:" in result.stderr
     assert f"{path}#4: posted_at:" in result.stderr
-    assert count(app, Job) == 2
+    assert rows(app, Job) == 2
 
 
 def test_jobs_command_not_a_list_is_reported(runner, tmp_path):
@@ -96,84 +79,20 @@ def test_jobs_command_not_a_list_is_reported(runner, tmp_path):
     assert f"{path}: file: must be a YAML list" in result.stderr
 
 
-def test_subscribe_command_sets_the_end_of_the_period(app, runner, make_user):
-    user = make_user()
-    result = runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2099-12-31"])
-    assert result.exit_code == 0, result.output
-    assert subscription_end(app, user.email) == clock.end_of_local_day(
-        date(2099, 12, 31), app.config["TIMEZONE"]
-    )
-
-
-def test_subscribe_command_extends_the_current_period(app, runner, make_user):
-    user = make_user(digital_plus=True)
-    runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2099-06-30"])
-    assert count(app, Subscription) == 1
-    assert subscription_end(app, user.email).year == 2099
-
-
-def test_subscribe_command_past_date_ends_digital_plus(app, runner, make_user):
-    user = make_user(digital_plus=True)
-    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    result = runner.invoke(args=["newsroom", "subscribe", user.email, "--until", yesterday])
-    assert result.exit_code == 0, result.output
-    assert "Digital+ ended" in result.output
-    assert subscription_end(app, user.email) <= datetime.now(UTC)
-
-
-def test_subscribe_command_past_date_without_digital_plus_writes_nothing(app, runner, make_user):
-    user = make_user()
-    result = runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2001-01-01"])
-    assert result.exit_code == 0, result.output
-    assert count(app, Subscription) == 0
-
-
-def test_subscribe_command_unknown_email_is_a_clear_error(runner):
-    result = runner.invoke(
-        args=["newsroom", "subscribe", "nobody@example.com", "--until", "2099-01-01"]
-    )
-    assert result.exit_code == 1
-    assert "No user with the e-mail address nobody@example.com" in result.stderr
-
-
-def test_subscribe_command_bad_date_is_a_usage_error(runner, make_user):
-    user = make_user()
-    result = runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "31/12/2099"])
-    assert result.exit_code == 2
-    assert "--until" in result.stderr
-
-
-def test_subscribe_command_shows_on_the_account_page(client, auth, runner, make_user):
-    user = make_user()
-    runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2099-12-31"])
-    auth.login(user.email)
-    page = client.get("/account").get_data(as_text=True)
-    assert "Your Digital+ is active until" in page
-    assert "until 31 December 2099" in page
-
-
-def test_subscribe_command_ended_period_shows_on_the_account_page(client, auth, runner, make_user):
-    user = make_user(digital_plus=True)
-    runner.invoke(args=["newsroom", "subscribe", user.email, "--until", "2020-01-01"])
-    auth.login(user.email)
-    page = client.get("/account").get_data(as_text=True)
-    assert "Your Digital+ ended" in page
-
-
 def test_demo_command_loads_twelve_articles(app, runner):
     result = runner.invoke(args=["newsroom", "demo"])
     assert result.exit_code == 0, result.output
-    assert count(app, Article) == 12
-    assert count(app, Author) >= 3
-    assert count(app, Job) >= 3
+    assert rows(app, Article) == 12
+    assert rows(app, Author) >= 3
+    assert rows(app, Job) >= 3
 
 
 def test_demo_command_twice_duplicates_nothing(app, runner):
     runner.invoke(args=["newsroom", "demo"])
-    before = {model: count(app, model) for model in (Article, Author, Job, User, Subscription)}
+    before = {model: rows(app, model) for model in (Article, Author, Job, User, Subscription)}
     result = runner.invoke(args=["newsroom", "demo"])
     assert result.exit_code == 0, result.output
-    assert {model: count(app, model) for model in before} == before
+    assert {model: rows(app, model) for model in before} == before
 
 
 def test_demo_command_prints_two_accounts_one_with_digital_plus(runner):

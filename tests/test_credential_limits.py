@@ -8,7 +8,7 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.services import accounts
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token
 
 WRONG = "Wrong-password-00"
 NEW = "Brand-new-password-7"

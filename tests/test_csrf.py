@@ -1,11 +1,11 @@
 """CSRF on every state change (E1-E3): forms and fetch, tokens missing or from another session."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from newsroom.extensions import db
 from newsroom.models import Gift, User
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token, rows
 
 
 @pytest.fixture(params=["missing", "foreign"])
@@ -14,18 +14,6 @@ def bad_token(request, app) -> dict:
     if request.param == "missing":
         return {}
     return {"csrf_token": csrf_token(app.test_client())}
-
-
-@pytest.fixture
-def subscriber(client, auth, make_user):
-    user = make_user(digital_plus=True)
-    auth.login(user.email)
-    return user
-
-
-def gift_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Gift))
 
 
 def give(auth, slug: str) -> int:
@@ -64,16 +52,16 @@ def test_language_without_valid_csrf_token_is_400_and_sets_no_cookie(client, bad
 
 
 def test_gift_without_valid_csrf_token_is_400_and_gives_nothing(
-    app, client, subscriber, make_article, bad_token
+    app, client, subscriber, subscriber_client, make_article, bad_token
 ):
     article = make_article()
     response = client.post(f"/articles/{article.slug}/gift", data=bad_token)
     assert response.status_code == 400
-    assert gift_count(app) == 0
+    assert rows(app, Gift) == 0
 
 
 def test_gift_fetch_with_foreign_csrf_header_is_400_json_and_gives_nothing(
-    app, client, subscriber, make_article
+    app, client, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     foreign = csrf_token(app.test_client())
@@ -83,11 +71,11 @@ def test_gift_fetch_with_foreign_csrf_header_is_400_json_and_gives_nothing(
     )
     assert response.status_code == 400
     assert response.get_json()["error"] == "csrf_failed"
-    assert gift_count(app) == 0
+    assert rows(app, Gift) == 0
 
 
 def test_revoke_without_valid_csrf_token_is_400_and_keeps_the_gift(
-    app, client, auth, subscriber, make_article, bad_token
+    app, client, auth, subscriber, subscriber_client, make_article, bad_token
 ):
     give(auth, make_article().slug)
     gift = only_gift(app)
@@ -96,14 +84,16 @@ def test_revoke_without_valid_csrf_token_is_400_and_keeps_the_gift(
     assert only_gift(app).revoked_at is None
 
 
-def test_logout_without_valid_csrf_token_is_400_and_stays_logged_in(client, subscriber, bad_token):
+def test_logout_without_valid_csrf_token_is_400_and_stays_logged_in(
+    client, subscriber, subscriber_client, bad_token
+):
     response = client.post("/logout", data=bad_token)
     assert response.status_code == 400
     assert client.get("/account").status_code == 200
 
 
 def test_password_change_without_valid_csrf_token_is_400_and_keeps_password(
-    app, client, auth, subscriber, bad_token
+    app, client, auth, subscriber, subscriber_client, bad_token
 ):
     data = {"current_password": PASSWORD, "new_password": "Another-pass-99", **bad_token}
     assert client.post("/account", data=data).status_code == 400
@@ -112,7 +102,7 @@ def test_password_change_without_valid_csrf_token_is_400_and_keeps_password(
 
 
 def test_gift_fetch_with_csrf_header_from_meta_tag_is_accepted(
-    app, client, subscriber, make_article
+    app, client, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     response = client.post(
@@ -120,11 +110,11 @@ def test_gift_fetch_with_csrf_header_from_meta_tag_is_accepted(
         headers={"Accept": "application/json", "X-CSRFToken": csrf_token(client)},
     )
     assert response.status_code == 201
-    assert gift_count(app) == 1
+    assert rows(app, Gift) == 1
 
 
 def test_revoke_fetch_with_csrf_header_from_meta_tag_is_accepted(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     give(auth, make_article().slug)
     gift = only_gift(app)
@@ -141,22 +131,24 @@ def test_language_fetch_with_csrf_header_from_meta_tag_is_accepted(client):
     assert client.get_cookie("lang").value == "da"
 
 
-def test_logout_over_get_is_405_and_stays_logged_in(client, subscriber):
+def test_logout_over_get_is_405_and_stays_logged_in(client, subscriber, subscriber_client):
     assert client.get("/logout").status_code == 405
     assert client.get("/account").status_code == 200
 
 
 def test_gift_over_get_only_shows_the_gift_page_and_gives_nothing(
-    app, client, subscriber, make_article
+    app, client, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     response = client.get(f"/articles/{article.slug}/gift")
     assert response.status_code == 200
     assert "Create gift link" in response.get_data(as_text=True)
-    assert gift_count(app) == 0
+    assert rows(app, Gift) == 0
 
 
-def test_revoke_over_get_is_405_and_keeps_the_gift(app, client, auth, subscriber, make_article):
+def test_revoke_over_get_is_405_and_keeps_the_gift(
+    app, client, auth, subscriber, subscriber_client, make_article
+):
     give(auth, make_article().slug)
     gift = only_gift(app)
     assert client.get(f"/gifts/{gift.id}/revoke").status_code == 405

@@ -8,7 +8,7 @@ import pytest
 from newsroom.extensions import db
 from newsroom.models import User
 from newsroom.services import account_links, tokens
-from tests.conftest import PASSWORD, csrf_token, now_utc
+from tests.helpers import PASSWORD, csrf_token, now_utc
 from tests.mailbox import link_in, text_of
 
 KEYS = ["test-secret-key-that-is-long-enough-000"]

@@ -3,12 +3,13 @@
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from newsroom.extensions import db
 from newsroom.models import Gift
-from tests.conftest import SENTINEL, csrf_token, make_test_app
+from tests.conftest import make_test_app
+from tests.helpers import SENTINEL, csrf_token, rows
 from tests.servers import free_port
 
 JSON = {"Accept": "application/json"}
@@ -34,18 +35,6 @@ def database_fails_on(app, fragment: str):
         event.remove(engine, "before_cursor_execute", fail)
 
 
-def gift_rows(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Gift))
-
-
-@pytest.fixture
-def subscriber(auth, make_user):
-    user = make_user(digital_plus=True, name="Karen Holm")
-    auth.login(user.email)
-    return user
-
-
 def test_article_while_database_fails_is_503_page_without_body(app, client, make_article):
     article = make_article()
     with database_fails_on(app, "FROM articles"):
@@ -67,7 +56,7 @@ def test_article_json_while_database_fails_is_503_error_json(app, client, make_a
 
 
 def test_subscriber_article_while_database_fails_is_503_without_body(
-    app, client, subscriber, make_article
+    app, client, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     with database_fails_on(app, "FROM articles"):
@@ -77,7 +66,7 @@ def test_subscriber_article_while_database_fails_is_503_without_body(
 
 
 def test_gift_link_open_failing_to_count_is_503_without_body(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     url = auth.post(f"/articles/{article.slug}/gift", json=True).get_json()["url"]
@@ -91,7 +80,7 @@ def test_gift_link_open_failing_to_count_is_503_without_body(
 
 
 def test_gift_while_database_fails_is_503_and_charges_nothing(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     with database_fails_on(app, "INSERT INTO gifts"):
@@ -99,11 +88,11 @@ def test_gift_while_database_fails_is_503_and_charges_nothing(
     assert response.status_code == 503
     assert response.get_json()["error"] == "technical_error"
     assert response.headers["Retry-After"].isdigit()
-    assert gift_rows(app) == 0
+    assert rows(app, Gift) == 0
 
 
 def test_gift_retried_after_database_failure_succeeds_with_one_slot(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     with database_fails_on(app, "INSERT INTO gifts"):
@@ -111,16 +100,18 @@ def test_gift_retried_after_database_failure_succeeds_with_one_slot(
     response = auth.post(f"/articles/{article.slug}/gift", json=True)
     assert response.status_code == 201
     assert response.get_json()["used"] == 1
-    assert gift_rows(app) == 1
+    assert rows(app, Gift) == 1
 
 
-def test_gift_form_while_database_fails_is_503_page(app, client, auth, subscriber, make_article):
+def test_gift_form_while_database_fails_is_503_page(
+    app, client, auth, subscriber, subscriber_client, make_article
+):
     article = make_article()
     with database_fails_on(app, "INSERT INTO gifts"):
         response = auth.post(f"/articles/{article.slug}/gift")
     assert response.status_code == 503
     assert "could not be gifted because of a technical error" in response.get_data(as_text=True)
-    assert gift_rows(app) == 0
+    assert rows(app, Gift) == 0
 
 
 UNREACHABLE = {
@@ -151,7 +142,7 @@ def test_article_json_with_database_down_is_503_error_json(down_app):
 
 
 def test_gift_with_database_down_is_503_for_a_logged_in_subscriber(
-    app, client, subscriber, make_article, down_app
+    app, client, subscriber, subscriber_client, make_article, down_app
 ):
     """The same session cookie, after the database went away: a clear 503, never a 500."""
     article = make_article()
@@ -161,11 +152,11 @@ def test_gift_with_database_down_is_503_for_a_logged_in_subscriber(
     response = down.post(f"/articles/{article.slug}/gift", headers={**JSON, "X-CSRFToken": token})
     assert response.status_code == 503
     assert response.get_json()["error"] == "technical_error"
-    assert gift_rows(app) == 0
+    assert rows(app, Gift) == 0
 
 
 def test_gift_form_submitted_twice_gives_the_same_link_and_one_slot(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     first = auth.post(f"/articles/{article.slug}/gift")
@@ -177,11 +168,11 @@ def test_gift_form_submitted_twice_gives_the_same_link_and_one_slot(
     assert link in first_page
     first_url = first_page.split(link, 1)[1].split('"', 1)[0]
     assert link + first_url in second_page
-    assert gift_rows(app) == 1
+    assert rows(app, Gift) == 1
 
 
 def test_gift_request_retried_gives_the_same_link_and_one_slot(
-    app, client, auth, subscriber, make_article
+    app, client, auth, subscriber, subscriber_client, make_article
 ):
     article = make_article()
     first = auth.post(f"/articles/{article.slug}/gift", json=True).get_json()
@@ -189,4 +180,4 @@ def test_gift_request_retried_gives_the_same_link_and_one_slot(
     assert retried["url"] == first["url"]
     assert retried["used"] == first["used"] == 1
     assert retried["created"] is False
-    assert gift_rows(app) == 1
+    assert rows(app, Gift) == 1

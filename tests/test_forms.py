@@ -7,7 +7,7 @@ from pathlib import Path
 import wtforms
 from babel.messages.pofile import read_po
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 
 CATALOG = Path(__file__).resolve().parent.parent / "newsroom/translations/da/LC_MESSAGES"
 

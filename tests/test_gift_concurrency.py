@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Gift
-from tests.conftest import CSRF_META, FAST_HASH, PASSWORD
+from tests.helpers import CSRF_META, FAST_HASH, PASSWORD
 from tests.servers import gunicorn_server
 
 pytestmark = pytest.mark.server

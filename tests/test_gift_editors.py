@@ -12,16 +12,8 @@ from newsroom.models.gift import DIGITAL_PLUS, SIGNUP
 from newsroom.services import clock, gifting, importing
 from newsroom.services.errors import AllowanceUsed, NotGiftable
 from newsroom.web.policy import gift_policy
-from tests.conftest import SENTINEL
-from tests.gift_helpers import JSON, gift_path, give, local_path, open_as
+from tests.helpers import JSON, SENTINEL, gift_path, give, local_path, open_as
 from tests.test_importing import article_text, write
-
-
-@pytest.fixture
-def giver(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True)
-    auth.login(user.email)
-    return user
 
 
 def set_giftable(app, article, value: bool) -> None:
@@ -51,18 +43,22 @@ def test_import_refuses_a_giftable_that_is_not_a_boolean(app, tmp_path):
     assert [p.field for p in report.problems] == ["giftable"]
 
 
-def test_not_giftable_answers_409_not_giftable_and_charges_nothing(app, giver, auth, make_article):
+def test_not_giftable_answers_409_not_giftable_and_charges_nothing(
+    app, subscriber, subscriber_client, auth, make_article
+):
     article = make_article(giftable=False)
     response = give(auth, article)
     assert response.status_code == 409
     assert response.get_json()["error"] == "not_giftable"
     with app.app_context():
         assert db.session.scalar(select(func.count(Gift.id))) == 0
-        used = gifting.allowance(db.session, giver.id, clock.now(), gift_policy()).used
+        used = gifting.allowance(db.session, subscriber.id, clock.now(), gift_policy()).used
     assert used == 0
 
 
-def test_not_giftable_dialog_and_page_explain(app, giver, client, make_article):
+def test_not_giftable_dialog_and_page_explain(
+    app, subscriber, subscriber_client, client, make_article
+):
     article = make_article(giftable=False)
     for path in (f"/articles/{article.slug}", gift_path(article)):
         html = client.get(path).get_data(as_text=True)
@@ -70,7 +66,9 @@ def test_not_giftable_dialog_and_page_explain(app, giver, client, make_article):
         assert "Create gift link" not in html
 
 
-def test_not_giftable_keeps_links_given_earlier_working(app, giver, auth, make_article):
+def test_not_giftable_keeps_links_given_earlier_working(
+    app, subscriber, subscriber_client, auth, make_article
+):
     article = make_article()
     link = local_path(give(auth, article).get_json()["url"])
     set_giftable(app, article, False)
@@ -142,7 +140,9 @@ def test_gifts_revoke_unknown_article_is_an_error(runner, three_gifts):
     assert "No article with the slug nope." in result.output
 
 
-def test_revoked_by_the_editor_the_link_shows_the_paywall(app, giver, auth, runner, make_article):
+def test_revoked_by_the_editor_the_link_shows_the_paywall(
+    app, subscriber, subscriber_client, auth, runner, make_article
+):
     article = make_article()
     link = local_path(give(auth, article).get_json()["url"])
     runner.invoke(args=["newsroom", "gifts", "revoke", "--article", article.slug, "--yes"])

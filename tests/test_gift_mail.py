@@ -11,8 +11,7 @@ from newsroom.extensions import db
 from newsroom.models import Gift, GiftRequest, OutboxMail
 from newsroom.services import gifting, outbox
 from newsroom.web.policy import gift_policy
-from tests.conftest import SENTINEL, Auth, csrf_token
-from tests.gift_helpers import JSON, gift_path, give, local_path, open_as
+from tests.helpers import JSON, SENTINEL, Auth, csrf_token, gift_path, give, local_path, open_as
 from tests.mailbox import html_of, link_in, text_of
 
 FRIEND = "friend@example.org"
@@ -21,13 +20,6 @@ FRIEND = "friend@example.org"
 @pytest.fixture
 def app_config(smtp_server):
     return {**smtp_server.app_config, "GIFT_MAIL_LIMIT": "3 per hour"}
-
-
-@pytest.fixture
-def giver(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True, verified=True)
-    auth.login(user.email)
-    return user
 
 
 def gift_rows(app) -> int:
@@ -41,7 +33,7 @@ def outbox_rows(app) -> list[OutboxMail]:
 
 
 def test_gift_mail_reaches_the_friend_with_link_and_note(
-    app, giver, auth, make_article, smtp_server
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
 ):
     article = make_article(headline="Ports are rarely the bottleneck")
     response = give(auth, article, note="Read this before Friday!", email=FRIEND)
@@ -60,7 +52,9 @@ def test_gift_mail_reaches_the_friend_with_link_and_note(
     assert SENTINEL in page  # the whole locked body, without logging in
 
 
-def test_gift_mail_is_in_the_givers_language(app, giver, auth, make_article, smtp_server):
+def test_gift_mail_is_in_the_givers_language(
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
+):
     article = make_article(headline="Havnen er sjældent flaskehalsen")
     path = gift_path(article)
     auth.post(path, json=True, data={"email": FRIEND}, headers={"Accept-Language": "da"})
@@ -73,7 +67,9 @@ def test_gift_mail_is_in_the_givers_language(app, giver, auth, make_article, smt
     assert 'lang="da"' in html_of(mail)
 
 
-def test_gift_mail_note_is_escaped_in_the_html_part(app, giver, auth, make_article, smtp_server):
+def test_gift_mail_note_is_escaped_in_the_html_part(
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
+):
     give(auth, make_article(), note="<b>bold</b> & <script>x()</script>", email=FRIEND)
     html = html_of(smtp_server.last(FRIEND))
     assert "<script>" not in html and "<b>bold</b>" not in html
@@ -81,7 +77,7 @@ def test_gift_mail_note_is_escaped_in_the_html_part(app, giver, auth, make_artic
 
 
 def test_gift_mail_forgets_the_friends_address_once_sent(
-    app, giver, auth, make_article, smtp_server
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
 ):
     give(auth, make_article(), email=FRIEND)
     assert smtp_server.last(FRIEND)
@@ -92,7 +88,7 @@ def test_gift_mail_forgets_the_friends_address_once_sent(
 
 
 def test_gift_mail_waits_in_the_outbox_while_the_server_is_down(
-    app, giver, auth, make_article, smtp_server
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
 ):
     smtp_server.stop()
     response = give(auth, make_article(), email=FRIEND)
@@ -106,7 +102,7 @@ def test_gift_mail_waits_in_the_outbox_while_the_server_is_down(
 
 
 def test_gift_mail_of_an_article_given_already_counts_nothing_more(
-    app, giver, auth, make_article, smtp_server
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
 ):
     article = make_article()
     first = give(auth, article).get_json()
@@ -117,7 +113,9 @@ def test_gift_mail_of_an_article_given_already_counts_nothing_more(
     assert link_in(smtp_server.last(FRIEND)) == local_path(first["url"])
 
 
-def test_gift_mail_with_a_bad_address_charges_nothing(app, giver, auth, make_article, smtp_server):
+def test_gift_mail_with_a_bad_address_charges_nothing(
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
+):
     for address in (
         "not-an-address",
         "a@b",
@@ -145,7 +143,7 @@ def test_gift_mail_needs_a_verified_giver(app, make_user, auth, make_article, sm
 
 
 def test_gift_mail_limit_is_per_giver_and_counts_only_mails_sent(
-    app, giver, auth, make_user, make_article, smtp_server
+    app, subscriber, subscriber_client, auth, make_user, make_article, smtp_server
 ):
     give(auth, make_article(), email="bad")  # refused: not counted
     for _ in range(3):
@@ -163,7 +161,7 @@ def test_gift_mail_limit_is_per_giver_and_counts_only_mails_sent(
 
 
 def test_gift_mail_without_javascript_follows_post_redirect_get(
-    app, giver, client, make_article, smtp_server
+    app, subscriber, subscriber_client, client, make_article, smtp_server
 ):
     article = make_article()
     data = {"csrf_token": csrf_token(client, f"/articles/{article.slug}"), "email": FRIEND}
@@ -174,7 +172,9 @@ def test_gift_mail_without_javascript_follows_post_redirect_get(
     assert smtp_server.last(FRIEND)
 
 
-def test_gift_mail_form_error_keeps_what_was_typed(app, giver, client, make_article):
+def test_gift_mail_form_error_keeps_what_was_typed(
+    app, subscriber, subscriber_client, client, make_article
+):
     article = make_article()
     data = {
         "csrf_token": csrf_token(client, f"/articles/{article.slug}"),
@@ -191,7 +191,9 @@ def test_gift_mail_form_error_keeps_what_was_typed(app, giver, client, make_arti
     assert gift_rows(app) == 0
 
 
-def test_gift_mail_address_never_in_the_access_log(app, giver, auth, make_article, caplog):
+def test_gift_mail_address_never_in_the_access_log(
+    app, subscriber, subscriber_client, auth, make_article, caplog
+):
     caplog.set_level("DEBUG")
     give(auth, make_article(), email=FRIEND)
     ours = [r.getMessage() for r in caplog.records if r.name.startswith(("newsroom", "werkzeug"))]
@@ -202,10 +204,12 @@ def test_gift_mail_address_never_in_the_access_log(app, giver, auth, make_articl
 # ---- the giver hears of a request by mail ----------------------------------------------
 
 
-def expired_link(app, giver, article, locale: str | None = None) -> str:
+def expired_link(app, subscriber, article, locale: str | None = None) -> str:
     with app.app_context():
         then = datetime.now(UTC) - timedelta(days=31)
-        result = gifting.give(db.session, giver, True, article, then, gift_policy(), locale=locale)
+        result = gifting.give(
+            db.session, subscriber, True, article, then, gift_policy(), locale=locale
+        )
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 
@@ -222,28 +226,32 @@ def ask(client, link: str):
     [("en", "Someone asks for a new link to Ports"), ("da", "En beder om et nyt link til Ports")],
 )
 def test_request_for_a_new_link_mails_the_giver_in_their_language(
-    app, giver, make_article, smtp_server, locale, subject
+    app, subscriber, subscriber_client, make_article, smtp_server, locale, subject
 ):
-    link = expired_link(app, giver, make_article(headline="Ports"), locale)
+    link = expired_link(app, subscriber, make_article(headline="Ports"), locale)
     recipient = app.test_client()
     assert ask(recipient, link).status_code == 303
-    mail = smtp_server.last(giver.email)
+    mail = smtp_server.last(subscriber.email)
     assert mail["Subject"] == subject
     assert link_in(mail) == "/gifts"
     ask(recipient, link)  # asking again before the giver answers mails nobody twice
-    assert len(smtp_server.to(giver.email)) == 1
+    assert len(smtp_server.to(subscriber.email)) == 1
     with app.app_context():
         assert db.session.scalar(select(func.count(GiftRequest.id))) == 1
 
 
-def test_request_mail_never_holds_the_recipients_details(app, giver, make_article, smtp_server):
-    link = expired_link(app, giver, make_article())
+def test_request_mail_never_holds_the_recipients_details(
+    app, subscriber, subscriber_client, make_article, smtp_server
+):
+    link = expired_link(app, subscriber, make_article())
     ask(app.test_client(), link)
-    text = text_of(smtp_server.last(giver.email))
+    text = text_of(smtp_server.last(subscriber.email))
     assert "gift=" not in text  # the old link stays with whoever had it
 
 
-def test_gift_json_reports_nothing_mailed_without_an_address(app, giver, auth, make_article):
+def test_gift_json_reports_nothing_mailed_without_an_address(
+    app, subscriber, subscriber_client, auth, make_article
+):
     body = auth.post(gift_path(make_article()), headers=JSON).get_json()
     assert "mailed_text" not in body
 

@@ -7,15 +7,7 @@ from newsroom.extensions import db
 from newsroom.models import Gift
 from newsroom.services import gifting
 from newsroom.services.errors import InvalidNote
-from tests.conftest import csrf_token
-from tests.gift_helpers import gift_path, give, local_path, only_gift, open_as
-
-
-@pytest.fixture
-def subscriber(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True)
-    auth.login(user.email)
-    return user
+from tests.helpers import csrf_token, gift_path, give, local_path, only_gift, open_as
 
 
 @pytest.mark.parametrize(
@@ -55,7 +47,7 @@ def test_clean_note_refuses_long_control_and_bidirectional_text(typed):
 
 
 def test_gift_note_is_stored_and_shown_to_the_recipient_escaped(
-    app, subscriber, auth, make_article
+    app, subscriber, subscriber_client, auth, make_article
 ):
     article = make_article()
     note = 'For you <script>alert("x")</script> & friends'
@@ -70,7 +62,9 @@ def test_gift_note_is_stored_and_shown_to_the_recipient_escaped(
     assert "<script>alert" not in html
 
 
-def test_gift_note_never_in_url_meta_tags_or_share_links(app, subscriber, auth, make_article):
+def test_gift_note_never_in_url_meta_tags_or_share_links(
+    app, subscriber, subscriber_client, auth, make_article
+):
     article = make_article()
     note = "Secret words for Ida only"
     body = give(auth, article, note=note).get_json()
@@ -84,13 +78,15 @@ def test_gift_note_never_in_url_meta_tags_or_share_links(app, subscriber, auth, 
         assert note not in app.test_client().get(path).get_data(as_text=True)
 
 
-def test_gift_note_not_logged(app, subscriber, auth, make_article, caplog):
+def test_gift_note_not_logged(app, subscriber, subscriber_client, auth, make_article, caplog):
     caplog.set_level("DEBUG")
     give(auth, make_article(), note="Private words in no log")
     assert "Private words" not in caplog.text
 
 
-def test_gift_note_too_long_answers_400_and_gives_nothing(app, subscriber, auth, make_article):
+def test_gift_note_too_long_answers_400_and_gives_nothing(
+    app, subscriber, subscriber_client, auth, make_article
+):
     response = give(auth, make_article(), note="y" * 281)
     assert response.status_code == 400
     assert response.get_json()["error"] == "invalid_note"
@@ -100,7 +96,7 @@ def test_gift_note_too_long_answers_400_and_gives_nothing(app, subscriber, auth,
 
 
 def test_gift_note_with_bidirectional_override_refused_in_the_form(
-    app, subscriber, client, make_article
+    app, subscriber, subscriber_client, client, make_article
 ):
     article = make_article()
     token = csrf_token(client, gift_path(article))
@@ -113,7 +109,9 @@ def test_gift_note_with_bidirectional_override_refused_in_the_form(
         assert db.session.scalar(db.select(db.func.count(Gift.id))) == 0
 
 
-def test_gift_note_form_post_without_javascript_is_stored(app, subscriber, client, make_article):
+def test_gift_note_form_post_without_javascript_is_stored(
+    app, subscriber, subscriber_client, client, make_article
+):
     article = make_article()
     token = csrf_token(client, gift_path(article))
     response = client.post(gift_path(article), data={"csrf_token": token, "note": "Hej Ida"})
@@ -123,7 +121,9 @@ def test_gift_note_form_post_without_javascript_is_stored(app, subscriber, clien
     assert "Hej Ida" in client.get(gift_path(article)).get_data(as_text=True)
 
 
-def test_gift_note_given_again_replaces_the_old_one_same_slot(app, subscriber, auth, make_article):
+def test_gift_note_given_again_replaces_the_old_one_same_slot(
+    app, subscriber, subscriber_client, auth, make_article
+):
     article = make_article()
     give(auth, article, note="First")
     again = give(auth, article, note="Second")
@@ -132,7 +132,9 @@ def test_gift_note_given_again_replaces_the_old_one_same_slot(app, subscriber, a
     assert again.get_json()["used"] == 1
 
 
-def test_gift_note_shown_in_danish_beside_the_name(app, subscriber, auth, make_article):
+def test_gift_note_shown_in_danish_beside_the_name(
+    app, subscriber, subscriber_client, auth, make_article
+):
     body = give(auth, make_article(), note="Læs den her").get_json()
     page = app.test_client().get(
         local_path(body["url"]), headers={"Accept-Language": "da", "User-Agent": "Mozilla/5.0"}

@@ -12,19 +12,21 @@ from newsroom.models import Gift, GiftOpen, GiftOutcome, Subscription
 from newsroom.services import gift_outcomes, gifting, subscriptions
 from newsroom.web import browsers
 from newsroom.web.policy import gift_policy
-from tests.conftest import PASSWORD, SENTINEL, csrf_token
-from tests.gift_helpers import BOTS, BROWSER, JSON, give, local_path, open_as
+from tests.helpers import (
+    BOTS,
+    BROWSER,
+    JSON,
+    PASSWORD,
+    SENTINEL,
+    csrf_token,
+    give,
+    local_path,
+    open_as,
+)
 
 
 @pytest.fixture
-def giver(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True)
-    auth.login(user.email)
-    return user
-
-
-@pytest.fixture
-def link(giver, auth, make_article) -> str:
+def link(subscriber, subscriber_client, auth, make_article) -> str:
     return local_path(give(auth, make_article()).get_json()["url"])
 
 

@@ -10,20 +10,12 @@ from newsroom.extensions import db
 from newsroom.models import Gift, GiftRequest
 from newsroom.services import gifting
 from newsroom.web.policy import gift_policy
-from tests.conftest import csrf_token
-from tests.gift_helpers import JSON, give, local_path, open_as
+from tests.helpers import JSON, csrf_token, give, local_path, open_as
 
 
-@pytest.fixture
-def giver(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True)
-    auth.login(user.email)
-    return user
-
-
-def give_at(app, giver, article, now):
+def give_at(app, subscriber, article, now):
     with app.app_context():
-        result = gifting.give(db.session, giver, True, article, now, gift_policy())
+        result = gifting.give(db.session, subscriber, True, article, now, gift_policy())
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 
@@ -42,8 +34,8 @@ def requests_count(app) -> int:
 
 
 @pytest.fixture
-def expired_link(app, giver, make_article):
-    return give_at(app, giver, make_article(), datetime.now(UTC) - timedelta(days=31))
+def expired_link(app, subscriber, subscriber_client, make_article):
+    return give_at(app, subscriber, make_article(), datetime.now(UTC) - timedelta(days=31))
 
 
 def test_expired_link_offers_to_ask_the_giver(app, expired_link):
@@ -52,7 +44,9 @@ def test_expired_link_offers_to_ask_the_giver(app, expired_link):
     assert "Ask Karen for a new link" in html
 
 
-def test_withdrawn_link_offers_to_ask_the_giver(app, giver, auth, make_article):
+def test_withdrawn_link_offers_to_ask_the_giver(
+    app, subscriber, subscriber_client, auth, make_article
+):
     body = give(auth, make_article()).get_json()
     with app.app_context():
         gift_id = db.session.scalar(select(Gift.id))
@@ -96,7 +90,9 @@ def test_asking_with_a_tampered_token_records_nothing(app, expired_link):
     assert requests_count(app) == 0
 
 
-def test_asking_about_a_link_that_works_records_nothing(app, giver, auth, make_article):
+def test_asking_about_a_link_that_works_records_nothing(
+    app, subscriber, subscriber_client, auth, make_article
+):
     link = local_path(give(auth, make_article()).get_json()["url"])
     assert ask(app.test_client(), link).status_code == 404
     assert requests_count(app) == 0
@@ -110,9 +106,9 @@ def test_asking_without_csrf_token_is_400(app, expired_link):
     assert requests_count(app) == 0
 
 
-def test_asking_is_rate_limited_per_address(app, giver, make_article):
+def test_asking_is_rate_limited_per_address(app, subscriber, subscriber_client, make_article):
     links = [  # expired gifts from two earlier months
-        give_at(app, giver, make_article(), datetime.now(UTC) - timedelta(days=days))
+        give_at(app, subscriber, make_article(), datetime.now(UTC) - timedelta(days=days))
         for days in (31, 31, 31, 62, 62, 62)
     ]
     stranger = app.test_client()
@@ -122,7 +118,7 @@ def test_asking_is_rate_limited_per_address(app, giver, make_article):
 
 
 def test_my_gifts_shows_the_request_and_one_click_sends_a_new_link(
-    app, giver, auth, client, expired_link
+    app, subscriber, subscriber_client, auth, client, expired_link
 ):
     ask(app.test_client(), expired_link)
     html = client.get("/gifts").get_data(as_text=True)
@@ -143,7 +139,7 @@ def test_my_gifts_shows_the_request_and_one_click_sends_a_new_link(
 
 
 def test_new_link_when_the_allowance_is_used_shows_the_allowance_message(
-    app, giver, auth, client, make_article, expired_link
+    app, subscriber, subscriber_client, auth, client, make_article, expired_link
 ):
     ask(app.test_client(), expired_link)
     for _ in range(5):

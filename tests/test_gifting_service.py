@@ -32,9 +32,9 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def give(app, giver, article, now, rules=None, digital_plus=True) -> gifting.GiftResult:
+def give(app, subscriber, article, now, rules=None, digital_plus=True) -> gifting.GiftResult:
     with app.app_context():
-        result = gifting.give(db.session, giver, digital_plus, article, now, rules or policy())
+        result = gifting.give(db.session, subscriber, digital_plus, article, now, rules or policy())
         db.session.commit()
         return result
 
@@ -51,14 +51,9 @@ def gift_rows(app) -> int:
         return db.session.scalar(select(func.count(Gift.id)))
 
 
-def used(app, giver, now) -> int:
+def used(app, subscriber, now) -> int:
     with app.app_context():
-        return gifting.allowance(db.session, giver.id, now, policy()).used
-
-
-@pytest.fixture
-def giver(make_user):
-    return make_user(name="Karen Holm", digital_plus=True)
+        return gifting.allowance(db.session, subscriber.id, now, policy()).used
 
 
 @pytest.fixture
@@ -69,56 +64,56 @@ def locked(make_article):
 # ---- the allowance -------------------------------------------------------------------------
 
 
-def test_give_allows_five_a_month_then_refuses_with_renewal_date(app, giver, locked):
+def test_give_allows_five_a_month_then_refuses_with_renewal_date(app, subscriber, locked):
     now = utc("2025-05-10T12:00")
-    results = [give(app, giver, article, now) for article in locked[:5]]
+    results = [give(app, subscriber, article, now) for article in locked[:5]]
     assert [r.allowance.used for r in results] == [1, 2, 3, 4, 5]
     with pytest.raises(AllowanceUsed) as refused:
-        give(app, giver, locked[5], now)
+        give(app, subscriber, locked[5], now)
     assert (refused.value.allowance.used, refused.value.allowance.limit) == (5, 5)
     assert refused.value.allowance.renews_on == date(2025, 6, 1)
     assert gift_rows(app) == 5
 
 
-def test_give_counts_the_month_in_site_time(app, giver, locked):
-    result = give(app, giver, locked[0], utc("2025-03-31T22:30"))  # 00:30 on 1 April locally
+def test_give_counts_the_month_in_site_time(app, subscriber, locked):
+    result = give(app, subscriber, locked[0], utc("2025-03-31T22:30"))  # 00:30 on 1 April locally
     assert result.gift.month == "2025-04"
-    assert used(app, giver, utc("2025-03-31T21:00")) == 0
-    assert used(app, giver, utc("2025-04-15T12:00")) == 1
+    assert used(app, subscriber, utc("2025-03-31T21:00")) == 0
+    assert used(app, subscriber, utc("2025-04-15T12:00")) == 1
 
 
-def test_give_sixth_allowed_when_the_local_month_turns(app, giver, locked):
+def test_give_sixth_allowed_when_the_local_month_turns(app, subscriber, locked):
     for article in locked[:5]:
-        give(app, giver, article, utc("2025-03-31T21:59"))
-    result = give(app, giver, locked[5], utc("2025-03-31T22:00"))
+        give(app, subscriber, article, utc("2025-03-31T21:59"))
+    result = give(app, subscriber, locked[5], utc("2025-03-31T22:00"))
     assert result.created
     assert result.allowance.used == 1
 
 
-def test_give_sixth_refused_one_second_before_the_local_month_turns(app, giver, locked):
+def test_give_sixth_refused_one_second_before_the_local_month_turns(app, subscriber, locked):
     for article in locked[:5]:
-        give(app, giver, article, utc("2025-03-31T21:59"))
+        give(app, subscriber, article, utc("2025-03-31T21:59"))
     with pytest.raises(AllowanceUsed) as refused:
-        give(app, giver, locked[5], utc("2025-03-31T21:59:59"))
+        give(app, subscriber, locked[5], utc("2025-03-31T21:59:59"))
     assert refused.value.allowance.renews_on == date(2025, 4, 1)
 
 
-def test_give_winter_boundary_splits_december_from_january(app, giver, locked):
-    december = give(app, giver, locked[0], utc("2025-12-31T22:59"))
-    january = give(app, giver, locked[1], utc("2025-12-31T23:00"))
+def test_give_winter_boundary_splits_december_from_january(app, subscriber, locked):
+    december = give(app, subscriber, locked[0], utc("2025-12-31T22:59"))
+    january = give(app, subscriber, locked[1], utc("2025-12-31T23:00"))
     assert (december.gift.month, december.allowance.renews_on) == ("2025-12", date(2026, 1, 1))
     assert (january.gift.month, january.allowance.renews_on) == ("2026-01", date(2026, 2, 1))
 
 
-def test_give_renewal_date_shown_is_the_boundary_enforced(app, giver, locked):
+def test_give_renewal_date_shown_is_the_boundary_enforced(app, subscriber, locked):
     for article in locked[:5]:
-        give(app, giver, article, utc("2025-10-31T12:00"))
+        give(app, subscriber, article, utc("2025-10-31T12:00"))
     with pytest.raises(AllowanceUsed) as refused:
-        give(app, giver, locked[5], utc("2025-10-31T22:59:59"))
+        give(app, subscriber, locked[5], utc("2025-10-31T22:59:59"))
     renewal = clock.start_of_local_day(refused.value.allowance.renews_on, TZ)
     with pytest.raises(AllowanceUsed):
-        give(app, giver, locked[5], renewal - timedelta(microseconds=1))
-    assert give(app, giver, locked[5], renewal).created
+        give(app, subscriber, locked[5], renewal - timedelta(microseconds=1))
+    assert give(app, subscriber, locked[5], renewal).created
 
 
 @pytest.mark.parametrize(
@@ -163,24 +158,24 @@ def test_next_month_start_is_where_month_key_changes(now):
 # ---- what a gift is ------------------------------------------------------------------------
 
 
-def test_give_same_article_same_month_returns_same_gift_and_link_for_free(app, giver, locked):
-    first = give(app, giver, locked[0], utc("2025-05-02T09:00"))
-    again = give(app, giver, locked[0], utc("2025-05-20T18:00"))
+def test_give_same_article_same_month_returns_same_gift_and_link_for_free(app, subscriber, locked):
+    first = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
+    again = give(app, subscriber, locked[0], utc("2025-05-20T18:00"))
     assert (again.created, again.gift.id, again.token) == (False, first.gift.id, first.token)
     assert again.allowance.used == 1
     assert gift_rows(app) == 1
 
 
-def test_give_same_article_next_month_is_a_new_gift(app, giver, locked):
-    give(app, giver, locked[0], utc("2025-05-02T09:00"))
-    later = give(app, giver, locked[0], utc("2025-06-02T09:00"))
+def test_give_same_article_next_month_is_a_new_gift(app, subscriber, locked):
+    give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
+    later = give(app, subscriber, locked[0], utc("2025-06-02T09:00"))
     assert later.created
     assert gift_rows(app) == 2
 
 
-def test_give_free_article_returns_no_gift_and_charges_nothing(app, giver, make_article):
+def test_give_free_article_returns_no_gift_and_charges_nothing(app, subscriber, make_article):
     free = make_article(locked=False)
-    result = give(app, giver, free, utc("2025-05-02T09:00"))
+    result = give(app, subscriber, free, utc("2025-05-02T09:00"))
     assert (result.gift, result.token, result.created) == (None, None, False)
     assert result.allowance.used == 0
     assert gift_rows(app) == 0
@@ -193,8 +188,8 @@ def test_give_requires_digital_plus(app, make_user, locked):
     assert gift_rows(app) == 0
 
 
-def test_give_link_carries_only_a_random_128_bit_id(app, giver, locked):
-    result = give(app, giver, locked[0], utc("2025-05-02T09:00"))
+def test_give_link_carries_only_a_random_128_bit_id(app, subscriber, locked):
+    result = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
     payload = URLSafeTimedSerializer(K1, salt=tokens.GIFT_SALT).loads(result.token)
     assert payload == result.gift.public_id
     assert len(bytes.fromhex(payload)) == 16
@@ -203,65 +198,65 @@ def test_give_link_carries_only_a_random_128_bit_id(app, giver, locked):
 # ---- revoking ------------------------------------------------------------------------------
 
 
-def test_revoke_stops_the_link(app, giver, locked):
+def test_revoke_stops_the_link(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     with app.app_context():
-        gifting.revoke(db.session, giver.id, result.gift.id, now)
+        gifting.revoke(db.session, subscriber.id, result.gift.id, now)
         db.session.commit()
     assert open_link(app, result.token, locked[0], now).state is GiftState.REVOKED
 
 
-def test_revoke_refuses_someone_elses_gift(app, giver, make_user, locked):
-    result = give(app, giver, locked[0], utc("2025-05-02T09:00"))
+def test_revoke_refuses_someone_elses_gift(app, subscriber, make_user, locked):
+    result = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
     other = make_user(digital_plus=True)
     with app.app_context(), pytest.raises(NotFound):
         gifting.revoke(db.session, other.id, result.gift.id, utc("2025-05-02T10:00"))
 
 
-def test_revoke_twice_keeps_the_first_time(app, giver, locked):
-    result = give(app, giver, locked[0], utc("2025-05-02T09:00"))
+def test_revoke_twice_keeps_the_first_time(app, subscriber, locked):
+    result = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
     for moment in ("2025-05-03T09:00", "2025-05-04T09:00"):
         with app.app_context():
-            gift = gifting.revoke(db.session, giver.id, result.gift.id, utc(moment))
+            gift = gifting.revoke(db.session, subscriber.id, result.gift.id, utc(moment))
             db.session.commit()
     assert gift.revoked_at == utc("2025-05-03T09:00")
 
 
-def test_revoke_leaves_the_months_slot_used(app, giver, locked):
+def test_revoke_leaves_the_months_slot_used(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    results = [give(app, giver, article, now) for article in locked[:5]]
+    results = [give(app, subscriber, article, now) for article in locked[:5]]
     with app.app_context():
-        gifting.revoke(db.session, giver.id, results[0].gift.id, now)
+        gifting.revoke(db.session, subscriber.id, results[0].gift.id, now)
         db.session.commit()
-    assert used(app, giver, now) == 5
+    assert used(app, subscriber, now) == 5
     with pytest.raises(AllowanceUsed):
-        give(app, giver, locked[5], now)
+        give(app, subscriber, locked[5], now)
 
 
 # ---- opening -------------------------------------------------------------------------------
 
 
-def test_open_gift_counts_each_open_and_names_the_giver(app, giver, locked):
+def test_open_gift_counts_each_open_and_names_the_giver(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     first = open_link(app, result.token, locked[0], now + timedelta(hours=1))
     open_link(app, result.token, locked[0], now + timedelta(hours=2))
     assert (first.state, first.giver_first_name) == (GiftState.VALID, "Karen")
     with app.app_context():
         assert db.session.get(Gift, result.gift.id).open_count == 2
-    assert used(app, giver, now) == 1
+    assert used(app, subscriber, now) == 1
 
 
-def test_open_gift_refuses_another_articles_link(app, giver, locked):
+def test_open_gift_refuses_another_articles_link(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     assert open_link(app, result.token, locked[1], now).state is GiftState.WRONG_ARTICLE
 
 
-def test_open_gift_expired_when_expires_at_has_passed(app, giver, locked):
+def test_open_gift_expired_when_expires_at_has_passed(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     with app.app_context():
         db.session.execute(
             update(Gift).where(Gift.id == result.gift.id).values(expires_at=now + timedelta(days=1))
@@ -271,23 +266,23 @@ def test_open_gift_expired_when_expires_at_has_passed(app, giver, locked):
     assert open_link(app, result.token, locked[0], later).state is GiftState.EXPIRED
 
 
-def test_open_gift_expired_when_the_token_is_older_than_the_link_days(app, giver, locked):
+def test_open_gift_expired_when_the_token_is_older_than_the_link_days(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     later = now + timedelta(days=31)
     assert open_link(app, result.token, locked[0], later).state is GiftState.EXPIRED
 
 
-def test_open_gift_valid_until_the_last_second_of_its_days(app, giver, locked):
+def test_open_gift_valid_until_the_last_second_of_its_days(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     last = now + timedelta(days=30, seconds=-1)
     assert open_link(app, result.token, locked[0], last).state is GiftState.VALID
 
 
-def test_open_gift_expired_when_the_token_is_dated_in_the_future(app, giver, locked):
+def test_open_gift_expired_when_the_token_is_dated_in_the_future(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     earlier = now - timedelta(hours=1)
     assert open_link(app, result.token, locked[0], earlier).state is GiftState.EXPIRED
 
@@ -302,11 +297,11 @@ def test_open_gift_still_opens_after_the_giver_lapses(app, make_user, locked):
     assert open_link(app, result.token, locked[0], later).state is GiftState.VALID
 
 
-def test_open_gift_survives_a_write_committed_after_the_request_began(app, giver, locked):
+def test_open_gift_survives_a_write_committed_after_the_request_began(app, subscriber, locked):
     """Under SQLite's WAL a read snapshot cannot turn into a write once someone else has
     written; opening a link must not fail because another request gave a gift meanwhile."""
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     with app.app_context():
         db.session.execute(select(Gift.id)).all()  # this request's reads so far
         with db.engine.connect() as other:
@@ -320,30 +315,32 @@ def test_open_gift_survives_a_write_committed_after_the_request_began(app, giver
 # ---- keys and forgeries --------------------------------------------------------------------
 
 
-def test_open_gift_link_made_before_a_key_rotation_still_opens(app, giver, locked):
+def test_open_gift_link_made_before_a_key_rotation_still_opens(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now, policy([K1]))
+    result = give(app, subscriber, locked[0], now, policy([K1]))
     rotated = policy([K1, K2])  # [*SECRET_KEY_FALLBACKS, SECRET_KEY]
     assert open_link(app, result.token, locked[0], now, rotated).state is GiftState.VALID
 
 
-def test_give_signs_new_links_with_the_current_key(app, giver, locked):
+def test_give_signs_new_links_with_the_current_key(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now, policy([K1, K2]))
+    result = give(app, subscriber, locked[0], now, policy([K1, K2]))
     assert open_link(app, result.token, locked[0], now, policy([K2])).state is GiftState.VALID
     assert open_link(app, result.token, locked[0], now, policy([K1])).state is GiftState.INVALID
 
 
-def test_open_gift_old_link_invalid_once_its_key_is_dropped(app, giver, locked):
+def test_open_gift_old_link_invalid_once_its_key_is_dropped(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now, policy([K1]))
+    result = give(app, subscriber, locked[0], now, policy([K1]))
     assert open_link(app, result.token, locked[0], now, policy([K2])).state is GiftState.INVALID
 
 
 @pytest.mark.parametrize("salt", ["csrf-token", "password-reset", "itsdangerous"])
-def test_open_gift_refuses_a_token_signed_for_another_purpose(app, giver, locked, caplog, salt):
+def test_open_gift_refuses_a_token_signed_for_another_purpose(
+    app, subscriber, locked, caplog, salt
+):
     now = utc("2025-05-02T09:00")
-    result = give(app, giver, locked[0], now)
+    result = give(app, subscriber, locked[0], now)
     foreign = URLSafeTimedSerializer(K1, salt=salt).dumps(result.gift.public_id)
     with caplog.at_level(logging.DEBUG):
         opened = open_link(app, foreign, locked[0], now)
@@ -366,10 +363,10 @@ def _flipped(token: str) -> str:
 
 
 @pytest.mark.parametrize("forge", ["reencoded", "flipped"])
-def test_open_gift_refuses_a_tampered_token(app, giver, locked, caplog, forge):
+def test_open_gift_refuses_a_tampered_token(app, subscriber, locked, caplog, forge):
     now = utc("2025-05-02T09:00")
-    mine = give(app, giver, locked[0], now)
-    theirs = give(app, giver, locked[1], now)
+    mine = give(app, subscriber, locked[0], now)
+    theirs = give(app, subscriber, locked[1], now)
     if forge == "reencoded":
         forged = _reencoded(mine.token, theirs.gift.public_id)
     else:

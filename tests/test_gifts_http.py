@@ -13,7 +13,8 @@ from newsroom.extensions import db
 from newsroom.models import Article, Gift
 from newsroom.services import clock, gifting
 from newsroom.web.policy import gift_policy
-from tests.conftest import POSTGRES_URL, SENTINEL, csrf_token
+from tests.conftest import POSTGRES_URL
+from tests.helpers import SENTINEL, csrf_token
 
 SITE = "http://newsroom.test"
 JSON = {"Accept": "application/json"}
@@ -56,19 +57,12 @@ def give_at(app, giver, article, now: datetime) -> str:
 
 
 @pytest.fixture
-def subscriber(make_user, auth):
-    user = make_user(name="Karen Holm", digital_plus=True)
-    auth.login(user.email)
-    return user
-
-
-@pytest.fixture
 def locked(make_article):
     return make_article()
 
 
 @pytest.fixture
-def gift_link(subscriber, auth, locked) -> str:
+def gift_link(subscriber, subscriber_client, auth, locked) -> str:
     response = auth.post(gift_path(locked), json=True)
     assert response.status_code == 201
     return local_path(response.get_json()["url"])
@@ -82,7 +76,9 @@ def anonymous(app):
 # ---- POST /articles/<slug>/gift as JSON ----------------------------------------------------
 
 
-def test_gift_create_new_answers_201_with_link_and_allowance(app, subscriber, auth, locked):
+def test_gift_create_new_answers_201_with_link_and_allowance(
+    app, subscriber, subscriber_client, auth, locked
+):
     response = auth.post(gift_path(locked), json=True)
     assert response.status_code == 201
     body = response.get_json()
@@ -93,7 +89,9 @@ def test_gift_create_new_answers_201_with_link_and_allowance(app, subscriber, au
     assert gift_rows(app) == 1
 
 
-def test_gift_create_again_answers_200_with_the_same_link(app, subscriber, auth, locked):
+def test_gift_create_again_answers_200_with_the_same_link(
+    app, subscriber, subscriber_client, auth, locked
+):
     first = auth.post(gift_path(locked), json=True).get_json()
     again = auth.post(gift_path(locked), json=True)
     assert again.status_code == 200
@@ -103,7 +101,7 @@ def test_gift_create_again_answers_200_with_the_same_link(app, subscriber, auth,
 
 
 def test_gift_create_free_article_answers_plain_link_and_charges_nothing(
-    app, subscriber, auth, make_article
+    app, subscriber, subscriber_client, auth, make_article
 ):
     free = make_article(locked=False)
     response = auth.post(gift_path(free), json=True)
@@ -131,7 +129,9 @@ def test_gift_create_without_digital_plus_answers_403_with_upsell(app, auth, mak
     assert gift_rows(app) == 0
 
 
-def test_gift_create_sixth_answers_409_with_renewal_date(app, subscriber, auth, make_article):
+def test_gift_create_sixth_answers_409_with_renewal_date(
+    app, subscriber, subscriber_client, auth, make_article
+):
     for _ in range(5):
         assert auth.post(gift_path(make_article()), json=True).status_code == 201
     response = auth.post(gift_path(make_article()), json=True)
@@ -144,7 +144,7 @@ def test_gift_create_sixth_answers_409_with_renewal_date(app, subscriber, auth, 
     assert gift_rows(app) == 5
 
 
-def test_gift_create_unknown_article_answers_404(subscriber, auth):
+def test_gift_create_unknown_article_answers_404(subscriber, subscriber_client, auth):
     response = auth.post("/articles/no-such-article/gift", json=True)
     assert response.status_code == 404
     assert response.get_json()["error"] == "not_found"
@@ -152,7 +152,9 @@ def test_gift_create_unknown_article_answers_404(subscriber, auth):
 
 
 @pytest.mark.parametrize("app_config", [{"GIFT_CREATE_LIMIT": "3 per minute"}])
-def test_gift_create_answers_429_past_the_rate_limit(app, subscriber, auth, make_article):
+def test_gift_create_answers_429_past_the_rate_limit(
+    app, subscriber, subscriber_client, auth, make_article
+):
     for _ in range(3):
         assert auth.post(gift_path(make_article()), json=True).status_code == 201
     response = auth.post(gift_path(make_article()), json=True)
@@ -162,7 +164,7 @@ def test_gift_create_answers_429_past_the_rate_limit(app, subscriber, auth, make
 
 
 def test_gift_create_without_csrf_token_answers_400_and_creates_nothing(
-    app, subscriber, client, locked
+    app, subscriber, subscriber_client, client, locked
 ):
     response = client.post(gift_path(locked), headers=JSON)
     assert response.status_code == 400
@@ -189,7 +191,7 @@ def failing_gift_insert(app):
 
 
 def test_gift_create_database_fault_answers_503_and_charges_nothing(
-    app, subscriber, auth, locked, make_article
+    app, subscriber, subscriber_client, auth, locked, make_article
 ):
     assert auth.post(gift_path(make_article()), json=True).status_code == 201
     with failing_gift_insert(app):
@@ -229,7 +231,7 @@ def database_held(database_url: str, user_id: int):
 
 @pytest.mark.parametrize("app_config", [LOCK_WAIT_CONFIG])
 def test_gift_create_database_locked_answers_503_then_retry_succeeds(
-    app, database_url, subscriber, auth, locked
+    app, database_url, subscriber, subscriber_client, auth, locked
 ):
     with database_held(database_url, subscriber.id):
         response = auth.post(gift_path(locked), json=True)
@@ -240,7 +242,9 @@ def test_gift_create_database_locked_answers_503_then_retry_succeeds(
     assert auth.post(gift_path(locked), json=True).status_code == 201
 
 
-def test_gift_create_locks_the_giver_before_counting(app, subscriber, auth, locked):
+def test_gift_create_locks_the_giver_before_counting(
+    app, subscriber, subscriber_client, auth, locked
+):
     """PostgreSQL: a row lock on the giver under READ COMMITTED serialises one subscriber's
     requests (no serialization failures to retry). SQLite: BEGIN IMMEDIATE does it."""
     with app.app_context():
@@ -266,7 +270,7 @@ def test_gift_create_locks_the_giver_before_counting(app, subscriber, auth, lock
 
 
 def test_gift_create_builds_links_on_the_site_url_not_the_host_header(
-    subscriber, auth, client, locked
+    subscriber, subscriber_client, auth, client, locked
 ):
     # The browser would send its cookie to whatever host it was talking to; the cookie is
     # copied once the page has put the CSRF secret in it (log-in starts a new session).
@@ -282,7 +286,9 @@ def test_gift_create_builds_links_on_the_site_url_not_the_host_header(
 # ---- the same, as a plain form post --------------------------------------------------------
 
 
-def test_gift_form_new_redirects_to_the_link_page(app, subscriber, client, locked):
+def test_gift_form_new_redirects_to_the_link_page(
+    app, subscriber, subscriber_client, client, locked
+):
     response = form_post(client, gift_path(locked), f"/articles/{locked.slug}")
     assert response.status_code == 303
     assert response.headers["Location"] == gift_path(locked)
@@ -296,14 +302,18 @@ def test_gift_form_new_redirects_to_the_link_page(app, subscriber, client, locke
     assert gift_rows(app) == 1
 
 
-def test_gift_form_reloading_the_result_posts_nothing(app, subscriber, client, locked):
+def test_gift_form_reloading_the_result_posts_nothing(
+    app, subscriber, subscriber_client, client, locked
+):
     form_post(client, gift_path(locked))
     for _ in range(3):  # a reload of the result page is a GET
         assert client.get(gift_path(locked)).status_code == 200
     assert gift_rows(app) == 1
 
 
-def test_gift_page_opens_in_the_allowance_used_state(app, subscriber, client, make_article):
+def test_gift_page_opens_in_the_allowance_used_state(
+    app, subscriber, subscriber_client, client, make_article
+):
     for _ in range(5):
         form_post(client, gift_path(make_article()))
     html = client.get(gift_path(make_article())).get_data(as_text=True)
@@ -312,7 +322,9 @@ def test_gift_page_opens_in_the_allowance_used_state(app, subscriber, client, ma
     assert "Create gift link" not in html
 
 
-def test_gift_page_for_an_article_given_this_month_shows_its_link(app, subscriber, client, locked):
+def test_gift_page_for_an_article_given_this_month_shows_its_link(
+    app, subscriber, subscriber_client, client, locked
+):
     form_post(client, gift_path(locked))
     client.get(gift_path(locked))  # the flash is shown once
     html = client.get(gift_path(locked)).get_data(as_text=True)
@@ -337,7 +349,9 @@ def test_gift_form_without_digital_plus_renders_upsell(app, auth, client, make_u
     assert gift_rows(app) == 0
 
 
-def test_gift_form_sixth_redirects_to_the_renewal_message(app, subscriber, client, make_article):
+def test_gift_form_sixth_redirects_to_the_renewal_message(
+    app, subscriber, subscriber_client, client, make_article
+):
     for _ in range(5):
         assert form_post(client, gift_path(make_article())).status_code == 303
     sixth = make_article()
@@ -348,11 +362,13 @@ def test_gift_form_sixth_redirects_to_the_renewal_message(app, subscriber, clien
     assert gift_rows(app) == 5
 
 
-def test_gift_form_unknown_article_renders_404(subscriber, client):
+def test_gift_form_unknown_article_renders_404(subscriber, subscriber_client, client):
     assert form_post(client, "/articles/no-such-article/gift").status_code == 404
 
 
-def test_gift_form_database_fault_renders_error_with_retry_form(app, subscriber, client, locked):
+def test_gift_form_database_fault_renders_error_with_retry_form(
+    app, subscriber, subscriber_client, client, locked
+):
     with failing_gift_insert(app):
         response = form_post(client, gift_path(locked))
     html = response.get_data(as_text=True)
@@ -362,7 +378,9 @@ def test_gift_form_database_fault_renders_error_with_retry_form(app, subscriber,
     assert gift_rows(app) == 0
 
 
-def test_gift_form_without_csrf_token_answers_400(app, subscriber, client, locked):
+def test_gift_form_without_csrf_token_answers_400(
+    app, subscriber, subscriber_client, client, locked
+):
     assert client.post(gift_path(locked)).status_code == 400
     assert gift_rows(app) == 0
 
@@ -499,7 +517,7 @@ def test_gift_link_good_opens_do_not_use_up_the_failure_limit(gift_link, anonymo
 
 
 def test_gifts_page_lists_gifts_newest_first_with_their_state(
-    app, subscriber, auth, client, make_article
+    app, subscriber, subscriber_client, auth, client, make_article
 ):
     now = datetime.now(UTC)
     old = make_article(headline="An old gift")
@@ -521,7 +539,9 @@ def test_gifts_page_lists_gifts_newest_first_with_their_state(
     assert "0 browsers" in html
 
 
-def test_gifts_page_shows_this_months_allowance(subscriber, auth, client, make_article):
+def test_gifts_page_shows_this_months_allowance(
+    subscriber, subscriber_client, auth, client, make_article
+):
     auth.post(gift_path(make_article()), json=True)
     html = client.get("/gifts").get_data(as_text=True)
     assert "You have given 1 of 5." in html

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token
+from tests.helpers import PASSWORD, csrf_token
 from tests.test_auth_pages import register
 
 

@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po
 
 from newsroom import create_app
 from newsroom.extensions import db
-from tests.conftest import csrf_token, make_test_app
+from tests.conftest import make_test_app
+from tests.helpers import csrf_token
 
 CATALOGS = Path(__file__).resolve().parent.parent / "newsroom" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")

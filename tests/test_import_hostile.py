@@ -2,11 +2,11 @@
 PATH: FIELD: problem, the others load, the command exits 1, and nothing runs away."""
 
 import pytest
-from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Article, Job
 from newsroom.services import clock, jobs, yaml_input
+from tests.helpers import rows
 from tests.test_importing import TZ, article_text, run_import, write
 
 GOOD_JOB = """\
@@ -24,11 +24,6 @@ ALIAS_BOMB = "\n".join(
     ]
 )
 DEEP = "[" * 5000 + "]" * 5000
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.mark.parametrize(
@@ -82,7 +77,7 @@ def test_import_command_with_hostile_files_exits_1_without_a_traceback(app, runn
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert "1 created, 0 updated, 2 file(s) with errors" in result.output
-    assert count(app, Article) == 1
+    assert rows(app, Article) == 1
 
 
 def load_jobs(app, path):
@@ -135,7 +130,7 @@ def test_jobs_fields_of_the_wrong_type_are_reported_and_others_load(app, tmp_pat
     loaded, problems = load_jobs(app, path)
     assert loaded == 1
     assert problems == [f"{path}#2: title: must be text", f"{path}#2: employer: must be text"]
-    assert count(app, Job) == 1
+    assert rows(app, Job) == 1
 
 
 def test_jobs_file_over_1_mb_is_refused_unread(app, tmp_path):

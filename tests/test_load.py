@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from newsroom.extensions import db
 from newsroom.models import Gift
-from tests.conftest import FAST_HASH, PASSWORD, SENTINEL, now_utc
+from tests.helpers import FAST_HASH, PASSWORD, SENTINEL, now_utc
 from tests.servers import gunicorn_server, wait_until_up
 from tests.visitor import Visitor
 

@@ -13,7 +13,8 @@ from newsroom.config import ConfigError
 from newsroom.extensions import db
 from newsroom.models import OutboxMail, User
 from newsroom.services import outbox
-from tests.conftest import PASSWORD, csrf_token, make_test_app
+from tests.conftest import make_test_app
+from tests.helpers import PASSWORD, csrf_token
 from tests.mailbox import html_of, link_in, text_of
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -4,12 +4,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from newsroom.extensions import db
 from newsroom.models import Article, DailyArticleViews
-from newsroom.services import clock, recommendations
-from tests.conftest import now_utc
+from newsroom.models.article import visible_at
+from newsroom.services import articles, clock, recommendations
+from tests.helpers import now_utc
 
 TZ = "Europe/Copenhagen"
 
@@ -72,3 +73,30 @@ def test_article_sidebar_shows_nothing_of_an_article_moved_into_the_future(
     page = client.get(f"/articles/{make_article().slug}").get_data(as_text=True)
     assert 'data-recommended="most_read"' in page
     assert hidden.slug not in page
+
+
+@pytest.mark.parametrize(
+    ("offset", "published", "visible"),
+    [
+        (timedelta(hours=-1), True, True),
+        (timedelta(0), True, True),  # visible from its publication time on
+        (timedelta(seconds=1), True, False),  # scheduled
+        (timedelta(hours=-1), False, False),  # unpublished
+    ],
+)
+def test_a_visible_article_is_the_same_in_python_and_in_sql(
+    app, make_article, offset, published, visible
+):
+    now = now_utc().replace(microsecond=0)
+    article = make_article(published_at=now + offset)
+    with app.app_context():
+        db.session.execute(
+            update(Article).where(Article.id == article.id).values(is_published=published)
+        )
+        db.session.commit()
+        row = db.session.get(Article, article.id)
+        assert row.is_visible(now) is visible
+        in_sql = db.session.scalar(select(func.count()).where(visible_at(Article, now)))
+        assert in_sql == int(visible)
+        record = articles.record_by_slug(db.session, article.slug)
+        assert record.is_visible(now) is visible

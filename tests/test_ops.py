@@ -7,7 +7,8 @@ import pytest
 
 from newsroom import create_app
 from newsroom.extensions import db
-from tests.conftest import SENTINEL, make_test_app
+from tests.conftest import make_test_app
+from tests.helpers import SENTINEL
 from tests.servers import free_port
 
 STOPPED_POSTGRES = "postgresql+psycopg://newsroom@127.0.0.1:{port}/newsroom"

@@ -10,8 +10,18 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.services import articles, content_version, importing
-from tests.conftest import CSRF_META, PASSWORD, SENTINEL, Auth, csrf_token, locked_body, now_utc
-from tests.gift_helpers import BROWSER, give, local_path
+from tests.helpers import (
+    BROWSER,
+    CSRF_META,
+    PASSWORD,
+    SENTINEL,
+    Auth,
+    csrf_token,
+    give,
+    local_path,
+    locked_body,
+    now_utc,
+)
 
 TZ = "Europe/Copenhagen"
 SLUG = "cached-piece"

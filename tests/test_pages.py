@@ -12,7 +12,7 @@ from sqlalchemy import select
 from newsroom.extensions import db
 from newsroom.models import Job, Subscription, User
 from newsroom.services import subscriptions
-from tests.conftest import SENTINEL
+from tests.helpers import SENTINEL
 
 COMMENTARY_LABEL = (
     "This is a commentary: the site publishes commentary by specialists and opinion makers; "

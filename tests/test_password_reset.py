@@ -9,7 +9,7 @@ from flask import template_rendered
 from newsroom.extensions import db
 from newsroom.models import OutboxMail, User
 from newsroom.services import account_links, tokens
-from tests.conftest import PASSWORD, csrf_token, now_utc
+from tests.helpers import PASSWORD, csrf_token, now_utc
 from tests.mailbox import html_of, link_in, text_of
 
 KEYS = ["test-secret-key-that-is-long-enough-000"]

@@ -13,7 +13,7 @@ from newsroom.extensions import db
 from newsroom.models import User
 from newsroom.services import gifting
 from newsroom.web.policy import gift_policy
-from tests.conftest import PASSWORD, SENTINEL, csrf_token, now_utc
+from tests.helpers import PASSWORD, SENTINEL, csrf_token, now_utc
 
 MIDDLE = "Middle paragraph number 1 for subscribers."  # also beyond the public teaser
 META_CONTENT = re.compile(r'<meta [^>]*content="([^"]*)"')

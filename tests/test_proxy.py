@@ -11,7 +11,7 @@ import pytest
 from newsroom.extensions import db
 from newsroom.services import gifting
 from newsroom.web.policy import gift_policy
-from tests.conftest import FAST_HASH, PASSWORD, SENTINEL, csrf_token
+from tests.helpers import FAST_HASH, PASSWORD, SENTINEL, csrf_token
 from tests.servers import gunicorn_server, redis_server
 from tests.visitor import Visitor
 

@@ -18,7 +18,8 @@ from sqlalchemy import event, insert, select, text
 
 from newsroom.extensions import db
 from newsroom.models import Article, Author
-from tests.conftest import POSTGRES_URL, SENTINEL
+from tests.conftest import POSTGRES_URL
+from tests.helpers import SENTINEL
 
 TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 SCENARIOS = ["front-anonymous", "front-subscriber", "locked-anonymous", "locked-registered"]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 import redis
 
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token
 from tests.servers import gunicorn_server, redis_server
 from tests.visitor import Visitor
 

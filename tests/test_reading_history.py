@@ -3,12 +3,13 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from newsroom.extensions import db
 from newsroom.models import ArticleRead, DailyArticleViews, ReadingListItem
 from newsroom.services import reading_history
+from tests.helpers import rows
 
 TZ = "Europe/Copenhagen"
 NOON = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Copenhagen
@@ -136,11 +137,6 @@ def test_most_read_leaves_out_unpublished_articles(app, make_article):
 # ---- the article page --------------------------------------------------------------------
 
 
-def history_rows(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(ArticleRead))
-
-
 def test_article_page_records_a_logged_in_read(client, auth, app, make_user, make_article):
     user, article = make_user(digital_plus=True), make_article()
     auth.login(user.email)
@@ -153,7 +149,7 @@ def test_article_page_records_a_logged_in_read(client, auth, app, make_user, mak
 def test_article_page_anonymous_records_nothing(client, app, make_article):
     article = make_article(locked=False)
     client.get(f"/articles/{article.slug}")
-    assert history_rows(app) == 0
+    assert rows(app, ArticleRead) == 0
     assert views(app, article.id) == {}
 
 

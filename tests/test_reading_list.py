@@ -39,13 +39,6 @@ def save(app, user_id: int, article_id: int, saved_at: datetime) -> None:
 
 
 @pytest.fixture
-def subscriber(make_user, auth):
-    user = make_user(digital_plus=True)
-    auth.login(user.email)
-    return user
-
-
-@pytest.fixture
 def registered(make_user, auth):
     user = make_user()
     auth.login(user.email)
@@ -119,7 +112,9 @@ def test_saved_page_requires_digital_plus(app, make_user):
 # ---- adding and removing over HTTP -------------------------------------------------------
 
 
-def test_add_json_subscriber_gets_201_then_200(client, auth, subscriber, make_article, app):
+def test_add_json_subscriber_gets_201_then_200(
+    client, auth, subscriber, subscriber_client, make_article, app
+):
     article = make_article()
     first = auth.post(f"/reading-list/{article.slug}", json=True)
     second = auth.post(f"/reading-list/{article.slug}", json=True)
@@ -129,7 +124,9 @@ def test_add_json_subscriber_gets_201_then_200(client, auth, subscriber, make_ar
     assert rows(app, subscriber.id) == [article.id]
 
 
-def test_add_form_redirects_to_next_with_message(client, auth, subscriber, make_article):
+def test_add_form_redirects_to_next_with_message(
+    client, auth, subscriber, subscriber_client, make_article
+):
     article = make_article(headline="Ports are rarely the bottleneck")
     response = auth.post(f"/reading-list/{article.slug}", data={"next": "/?page=1"})
     assert response.status_code == 302
@@ -138,13 +135,17 @@ def test_add_form_redirects_to_next_with_message(client, auth, subscriber, make_
     assert "“Ports are rarely the bottleneck” is on your reading list." in page
 
 
-def test_add_form_offsite_next_returns_to_the_article(client, auth, subscriber, make_article):
+def test_add_form_offsite_next_returns_to_the_article(
+    client, auth, subscriber, subscriber_client, make_article
+):
     article = make_article()
     response = auth.post(f"/reading-list/{article.slug}", data={"next": "//evil.example/x"})
     assert response.headers["Location"] == f"/articles/{article.slug}"
 
 
-def test_add_without_csrf_token_is_rejected(client, subscriber, make_article, app):
+def test_add_without_csrf_token_is_rejected(
+    client, subscriber, subscriber_client, make_article, app
+):
     article = make_article()
     response = client.post(f"/reading-list/{article.slug}", headers={"Accept": "application/json"})
     assert response.status_code == 400
@@ -196,22 +197,22 @@ def test_offer_page_refuses_to_lead_off_site(client):
     assert '<a href="/">← Back</a>' in html
 
 
-def test_add_unknown_article_json_is_404(auth, subscriber):
+def test_add_unknown_article_json_is_404(auth, subscriber, subscriber_client):
     response = auth.post("/reading-list/no-such-article", json=True)
     assert response.status_code == 404
     assert response.get_json()["error"] == "not_found"
 
 
-def test_add_unknown_article_form_is_404(auth, subscriber):
+def test_add_unknown_article_form_is_404(auth, subscriber, subscriber_client):
     assert auth.post("/reading-list/no-such-article").status_code == 404
 
 
-def test_add_unpublished_article_is_404(auth, subscriber, make_article):
+def test_add_unpublished_article_is_404(auth, subscriber, subscriber_client, make_article):
     article = make_article(is_published=False)
     assert auth.post(f"/reading-list/{article.slug}", json=True).status_code == 404
 
 
-def test_remove_json_takes_the_article_off(auth, subscriber, make_article, app):
+def test_remove_json_takes_the_article_off(auth, subscriber, subscriber_client, make_article, app):
     article = make_article()
     save(app, subscriber.id, article.id, datetime.now(UTC))
     response = auth.post(f"/reading-list/{article.slug}/remove", json=True)
@@ -220,7 +221,7 @@ def test_remove_json_takes_the_article_off(auth, subscriber, make_article, app):
     assert rows(app, subscriber.id) == []
 
 
-def test_remove_twice_is_harmless(auth, subscriber, make_article, app):
+def test_remove_twice_is_harmless(auth, subscriber, subscriber_client, make_article, app):
     article = make_article()
     save(app, subscriber.id, article.id, datetime.now(UTC))
     auth.post(f"/reading-list/{article.slug}/remove", json=True)
@@ -229,7 +230,9 @@ def test_remove_twice_is_harmless(auth, subscriber, make_article, app):
     assert response.get_json()["saved"] is False
 
 
-def test_remove_form_redirects_with_message(client, auth, subscriber, make_article, app):
+def test_remove_form_redirects_with_message(
+    client, auth, subscriber, subscriber_client, make_article, app
+):
     article = make_article(headline="Batteries alone do not save the grid")
     save(app, subscriber.id, article.id, datetime.now(UTC))
     response = auth.post(f"/reading-list/{article.slug}/remove", data={"next": "/reading-list"})
@@ -244,7 +247,7 @@ def test_remove_json_registered_without_digital_plus_is_403(auth, registered, ma
     assert response.status_code == 403
 
 
-def test_change_over_get_is_not_allowed(client, subscriber, make_article):
+def test_change_over_get_is_not_allowed(client, subscriber, subscriber_client, make_article):
     article = make_article()
     assert client.get(f"/reading-list/{article.slug}").status_code == 405
 
@@ -269,7 +272,7 @@ def failing_insert(app):
 
 
 def test_add_json_database_failure_is_503_and_saves_nothing(
-    auth, subscriber, make_article, app, failing_insert
+    auth, subscriber, subscriber_client, make_article, app, failing_insert
 ):
     article = make_article()
     response = auth.post(f"/reading-list/{article.slug}", json=True)
@@ -280,7 +283,7 @@ def test_add_json_database_failure_is_503_and_saves_nothing(
 
 
 def test_add_form_database_failure_says_so_and_saves_nothing(
-    auth, subscriber, make_article, app, failing_insert
+    auth, subscriber, subscriber_client, make_article, app, failing_insert
 ):
     article = make_article()
     response = auth.post(f"/reading-list/{article.slug}")
@@ -289,7 +292,9 @@ def test_add_form_database_failure_says_so_and_saves_nothing(
     assert rows(app, subscriber.id) == []
 
 
-def test_add_failure_keeps_the_existing_list(auth, subscriber, make_article, app, failing_insert):
+def test_add_failure_keeps_the_existing_list(
+    auth, subscriber, subscriber_client, make_article, app, failing_insert
+):
     kept, failed = make_article(), make_article()
     save(app, subscriber.id, kept.id, datetime.now(UTC))
     auth.post(f"/reading-list/{failed.slug}", json=True)
@@ -311,11 +316,11 @@ def test_index_registered_without_digital_plus_sees_upsell(client, registered):
     assert UPSELL in response.get_data(as_text=True)
 
 
-def test_index_is_private(client, subscriber):
+def test_index_is_private(client, subscriber, subscriber_client):
     assert client.get("/reading-list").headers["Cache-Control"] == "private, no-store"
 
 
-def test_index_lists_newest_saved_first(client, subscriber, make_article, app):
+def test_index_lists_newest_saved_first(client, subscriber, subscriber_client, make_article, app):
     older = make_article(headline="Saved long ago")
     newer = make_article(headline="Saved just now")
     now = datetime.now(UTC)
@@ -325,12 +330,12 @@ def test_index_lists_newest_saved_first(client, subscriber, make_article, app):
     assert html.index("Saved just now") < html.index("Saved long ago")
 
 
-def test_index_empty_list_says_how_to_save(client, subscriber):
+def test_index_empty_list_says_how_to_save(client, subscriber, subscriber_client):
     html = client.get("/reading-list").get_data(as_text=True)
     assert "Your reading list is empty." in html
 
 
-def test_index_paginates(client, subscriber, make_article, app):
+def test_index_paginates(client, subscriber, subscriber_client, make_article, app):
     app.config["READING_LIST_PER_PAGE"] = 2
     now = datetime.now(UTC)
     for minutes, headline in enumerate(["Newest piece", "Middle piece", "Oldest piece"]):
@@ -343,7 +348,9 @@ def test_index_paginates(client, subscriber, make_article, app):
     assert 'href="/reading-list?page=2"' in first
 
 
-def test_index_marks_articles_opened_since_saving(client, subscriber, make_article, app):
+def test_index_marks_articles_opened_since_saving(
+    client, subscriber, subscriber_client, make_article, app
+):
     article = make_article()
     saved_at = datetime.now(UTC) - timedelta(hours=2)
     save(app, subscriber.id, article.id, saved_at)
@@ -362,7 +369,7 @@ def test_index_marks_articles_opened_since_saving(client, subscriber, make_artic
 
 
 def test_index_marks_articles_read_only_before_saving_as_unopened(
-    client, subscriber, make_article, app
+    client, subscriber, subscriber_client, make_article, app
 ):
     article = make_article()
     saved_at = datetime.now(UTC) - timedelta(hours=2)
@@ -381,7 +388,7 @@ def test_index_marks_articles_read_only_before_saving_as_unopened(
     assert "Not opened since you saved it" in client.get("/reading-list").get_data(as_text=True)
 
 
-def test_index_drops_unpublished_articles(client, subscriber, make_article, app):
+def test_index_drops_unpublished_articles(client, subscriber, subscriber_client, make_article, app):
     shown = make_article(headline="Still published")
     hidden = make_article(headline="Taken down")
     save(app, subscriber.id, shown.id, datetime.now(UTC))
@@ -397,7 +404,7 @@ def test_index_drops_unpublished_articles(client, subscriber, make_article, app)
     assert "Still published" in html and "Taken down" not in html
 
 
-def test_index_survives_a_deleted_article(client, subscriber, make_article, app):
+def test_index_survives_a_deleted_article(client, subscriber, subscriber_client, make_article, app):
     gone = make_article(headline="Deleted piece")
     save(app, subscriber.id, gone.id, datetime.now(UTC))
     with app.app_context():
@@ -428,7 +435,9 @@ def test_index_lapsed_subscriber_keeps_list_behind_upsell_until_renewal(
     assert "Kept through the lapse" in renewed
 
 
-def test_someone_elses_list_is_not_shown(client, auth, subscriber, make_user, make_article, app):
+def test_someone_elses_list_is_not_shown(
+    client, auth, subscriber, subscriber_client, make_user, make_article, app
+):
     other = make_user(digital_plus=True)
     article = make_article(headline="Somebody else's pick")
     save(app, other.id, article.id, datetime.now(UTC))
@@ -438,7 +447,9 @@ def test_someone_elses_list_is_not_shown(client, auth, subscriber, make_user, ma
 # ---- buttons on pages --------------------------------------------------------------------
 
 
-def test_article_page_button_shows_saved_state(client, subscriber, make_article, app):
+def test_article_page_button_shows_saved_state(
+    client, subscriber, subscriber_client, make_article, app
+):
     article = make_article()
     save(app, subscriber.id, article.id, datetime.now(UTC))
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
@@ -446,7 +457,9 @@ def test_article_page_button_shows_saved_state(client, subscriber, make_article,
     assert 'aria-pressed="true"' in html
 
 
-def test_article_page_button_offers_save_when_not_saved(client, subscriber, make_article):
+def test_article_page_button_offers_save_when_not_saved(
+    client, subscriber, subscriber_client, make_article
+):
     article = make_article()
     html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
     assert f'action="/reading-list/{article.slug}"' in html
@@ -465,7 +478,9 @@ def test_article_page_lapsed_subscriber_button_is_not_pressed(
     assert 'aria-pressed="true"' not in html
 
 
-def test_front_page_cards_show_saved_state(client, subscriber, make_article, app):
+def test_front_page_cards_show_saved_state(
+    client, subscriber, subscriber_client, make_article, app
+):
     saved, unsaved = make_article(), make_article()
     save(app, subscriber.id, saved.id, datetime.now(UTC))
     html = client.get("/").get_data(as_text=True)

@@ -9,7 +9,7 @@ from newsroom.extensions import db
 from newsroom.models import Article, ArticleRead, Author, DailyArticleViews, ReadingListItem
 from newsroom.services import recommendations
 from newsroom.services.recommendations import Source
-from tests.conftest import Auth
+from tests.helpers import Auth
 
 TZ = "Europe/Copenhagen"
 

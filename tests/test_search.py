@@ -11,7 +11,7 @@ from sqlalchemy import select
 from newsroom.extensions import db
 from newsroom.models import Article
 from newsroom.services import search, search_index
-from tests.conftest import SENTINEL, locked_body, now_utc
+from tests.helpers import SENTINEL, locked_body, now_utc
 
 NONSENSE = "Zqxwv vbnmq plokij"
 
@@ -28,12 +28,6 @@ def make_indexed(app, make_article):
         return article
 
     return make
-
-
-@pytest.fixture
-def subscriber_client(app, auth, client, make_user):
-    auth.login(make_user(digital_plus=True).email)
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from newsroom.extensions import db
 from newsroom.models import Article, Author
 from newsroom.services import importing
 from newsroom.slugs import slugify
-from tests.conftest import SENTINEL, csrf_token, now_utc
+from tests.helpers import SENTINEL, csrf_token, now_utc
 
 TZ = "Europe/Copenhagen"
 

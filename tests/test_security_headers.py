@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import PRODUCTION, csrf_token
+from tests.conftest import PRODUCTION
+from tests.helpers import csrf_token
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 EVENT_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)

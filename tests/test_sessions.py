@@ -4,7 +4,8 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.models import User
-from tests.conftest import PASSWORD, PRODUCTION, csrf_token
+from tests.conftest import PRODUCTION
+from tests.helpers import PASSWORD, csrf_token
 
 HTTPS = "https://localhost"
 

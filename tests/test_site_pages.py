@@ -8,7 +8,7 @@ import pytest
 
 from newsroom.extensions import db
 from newsroom.models import DailyArticleViews
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 PAGES = {"/contact": "Contact", "/privacy": "Privacy and cookies", "/terms": "Terms of use"}
 DANISH = {"/contact": "Kontakt", "/privacy": "Privatliv og cookies", "/terms": "Vilkår for brug"}

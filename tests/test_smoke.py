@@ -1,4 +1,4 @@
-from tests.conftest import SENTINEL
+from tests.helpers import SENTINEL
 
 
 def test_front_page_lists_articles(client, make_article):

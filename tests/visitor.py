@@ -5,7 +5,7 @@ import json
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from tests.conftest import CSRF_META
+from tests.helpers import CSRF_META
 
 
 class Visitor:

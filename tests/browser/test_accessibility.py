@@ -6,8 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import log_in
 from tests.browser.test_gift_dialog import DESKTOP, DIALOG, MOBILE, give_now
-from tests.conftest import PASSWORD
-from tests.gift_helpers import BROWSER, local_path
+from tests.helpers import BROWSER, PASSWORD, local_path
 
 AXE = Axe()
 LOCALES = {"en": "en-GB", "da": "da-DK"}

@@ -8,7 +8,7 @@ import pytest
 from newsroom.extensions import db
 from newsroom.models import User
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.mailbox import link_in
 
 LOCALES = {"en": "en-GB", "da": "da-DK"}

@@ -1,5 +1,5 @@
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, SENTINEL
+from tests.helpers import PASSWORD, SENTINEL
 
 
 def test_article_page_paywall_and_subscriber_view(page_factory, make_user, make_article):

@@ -5,7 +5,8 @@ page the reader lands on."""
 
 import pytest
 
-from tests.conftest import PASSWORD, SENTINEL, stripe_config
+from tests.conftest import stripe_config
+from tests.helpers import PASSWORD, SENTINEL
 
 TEXT = {
     "en": {

@@ -1,7 +1,7 @@
 """The pages work under the Content-Security-Policy: no violation, no console error."""
 
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 # Recorded by the browser itself, so even violations that print nothing are caught.
 RECORD_VIOLATIONS = """

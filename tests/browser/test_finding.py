@@ -6,7 +6,7 @@ import pytest
 from newsroom.extensions import db
 from newsroom.models import Author
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, SENTINEL, locked_body
+from tests.helpers import PASSWORD, SENTINEL, locked_body
 from tests.test_search import make_indexed  # noqa: F401  (fixture)
 
 

@@ -11,8 +11,7 @@ from newsroom.models import Gift, GiftRequest
 from newsroom.services import gifting
 from newsroom.web.policy import gift_policy
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, SENTINEL
-from tests.gift_helpers import BOTS, BROWSER
+from tests.helpers import BOTS, BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in
 
 DIALOG = "dialog[data-gift-dialog]"

@@ -14,7 +14,7 @@ from newsroom.models import Gift
 from newsroom.services import clock, gifting
 from newsroom.web.policy import gift_policy
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, SENTINEL
+from tests.helpers import PASSWORD, SENTINEL
 
 SITE = "http://newsroom.test"
 DIALOG = "dialog[data-gift-dialog]"

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from newsroom.extensions import db
 from newsroom.models import Gift
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD, SENTINEL
-from tests.gift_helpers import BROWSER
+from tests.helpers import BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in, text_of
 
 DIALOG = "dialog[data-gift-dialog]"

@@ -4,7 +4,7 @@ with and without JavaScript: the reading-list offer, form errors, hidden control
 import pytest
 
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 WIDTHS = {"desktop": 1280, "mobile": 390}
 UPSELL = {

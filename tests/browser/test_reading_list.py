@@ -1,7 +1,7 @@
 """The reading-list button in a real browser: toggles in place, and says when offline."""
 
 from tests.browser.conftest import log_in
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 OFFLINE = "You have no internet connection. The reading list was not changed."
 

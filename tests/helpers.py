@@ -1,0 +1,104 @@
+"""What tests share beyond fixtures: the test password and sentinel, logging in and posting
+with the CSRF token as the site's script does, and the gift steps (give over HTTP, open as a
+browser or a bot)."""
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from newsroom.extensions import db
+from newsroom.models import Gift
+
+FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not strength
+PASSWORD = "Correct-horse-42"
+SENTINEL = "Kvartsuret i kælderen tæller baglæns"  # deep in every locked test body
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def locked_body(paragraphs: int = 4) -> str:
+    """A body whose first paragraph is public and whose last paragraph holds the sentinel."""
+    parts = ["The opening paragraph anyone may read."]
+    parts += [f"Middle paragraph number {i} for subscribers." for i in range(1, paragraphs - 1)]
+    parts.append(f"Deep in the piece: {SENTINEL}.")
+    return "\n\n".join(parts)
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The token a browser would read from a page's <meta name="csrf-token">."""
+    response = client.get(path)
+    match = CSRF_META.search(response.get_data(as_text=True))
+    assert match, f"no csrf meta tag on {path}"
+    return match[1]
+
+
+class Auth:
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD, next_url: str = ""):
+        token = csrf_token(self.client, "/login")
+        data = {"email": email, "password": password, "csrf_token": token}
+        if next_url:
+            data["next"] = next_url
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+    def post(self, path: str, json: bool = False, **kwargs):
+        """A state-changing request carrying the CSRF token the way the site's script does."""
+        headers = {"X-CSRFToken": csrf_token(self.client)}
+        if json:
+            headers["Accept"] = "application/json"
+        headers.update(kwargs.pop("headers", {}))
+        return self.client.post(path, headers=headers, **kwargs)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+SITE = "http://newsroom.test"
+JSON = {"Accept": "application/json"}
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+BOTS = [
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "WhatsApp/2.23.20.0",
+    "Mozilla/5.0 (compatible; Microsoft Office/16.0; ms-office)",
+    "TelegramBot (like TwitterBot)",
+    "",
+]
+
+
+def gift_path(article) -> str:
+    return f"/articles/{article.slug}/gift"
+
+
+def local_path(url: str) -> str:
+    assert url.startswith(SITE + "/")
+    return url.removeprefix(SITE)
+
+
+def give(auth, article, **form):
+    """The dialog's request: JSON back, form fields (note) in the body."""
+    return auth.post(gift_path(article), json=True, data=form)
+
+
+def open_as(client, link: str, user_agent: str = BROWSER):
+    return client.get(link, headers={"User-Agent": user_agent})
+
+
+def only_gift(app) -> Gift:
+    with app.app_context():
+        return db.session.scalars(db.select(Gift)).one()
+
+
+def rows(app, model) -> int:
+    """How many rows the table of `model` holds now."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
