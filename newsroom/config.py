@@ -96,6 +96,7 @@ class Config:
     STRIPE_TIMEOUT_SECONDS = 10  # a reader waits on Checkout and the portal; Stripe answers fast
     STRIPE_NETWORK_RETRIES = 1  # the SDK adds idempotency keys, so a retried POST is safe
     STRIPE_PRICE_CACHE_SECONDS = 600  # the price shown on the Digital+ page
+    STRIPE_PRICE_RETRY_SECONDS = 30  # after Stripe failed to answer for it
     PAST_DUE_GRACE_DAYS = 7  # a failed renewal keeps Digital+ this long past the period end
     # Where Checkout and the customer portal live: the forms that lead there may go there.
     STRIPE_FORM_ACTION_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]

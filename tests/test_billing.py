@@ -110,6 +110,22 @@ def test_digital_plus_page_shows_price_and_subscribe_for_a_verified_reader(clien
     assert "no-store" in response.headers["Cache-Control"]
 
 
+@pytest.mark.parametrize("retry_seconds", [30, 0])
+def test_digital_plus_page_during_a_stripe_outage_offers_subscribe_and_asks_again_later(
+    app, client, auth, reader, stand_in, retry_seconds
+):
+    app.config["STRIPE_PRICE_RETRY_SECONDS"] = retry_seconds
+    auth.login(reader.email)
+    app.config["STRIPE_API_BASE"] = f"http://127.0.0.1:{free_port()}"  # Stripe does not answer
+    html = client.get("/digital-plus").get_data(as_text=True)
+    assert 'action="/digital-plus/checkout"' in html
+    assert "99,00" not in html and "99.00" not in html
+    app.config["STRIPE_API_BASE"] = stand_in.state.url  # Stripe is back
+    html = client.get("/digital-plus").get_data(as_text=True)
+    # The failure is remembered for the retry time (no timeout per page view), then asked anew.
+    assert ("99,00" in html or "99.00" in html) is (retry_seconds == 0)
+
+
 def test_digital_plus_page_sends_anonymous_readers_to_register_or_log_in_and_back(client):
     html = client.get("/digital-plus?next=/articles/a").get_data(as_text=True)
     assert "/register?next=/digital-plus?next%3D/articles/a" in html

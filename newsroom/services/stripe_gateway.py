@@ -83,9 +83,15 @@ class StripeGateway:
     def close(self) -> None:
         self.http.close()
 
-    def _call(self, call, *args, **kwargs) -> dict:
+    def _call(self, call, *args, absent=None, **kwargs) -> dict | None:
+        """Stripe's answer as a dict; ProviderUnavailable for any failure, except a refusal
+        that `absent` (a test of the InvalidRequestError) says means "no such thing": None."""
         try:
             return call(*args, **kwargs).to_dict()
+        except stripe.InvalidRequestError as refused:
+            if absent is not None and absent(refused):
+                return None
+            raise ProviderUnavailable(f"{type(refused).__name__}: {refused}") from refused
         except stripe.StripeError as failed:
             raise ProviderUnavailable(f"{type(failed).__name__}: {failed}") from failed
 
@@ -93,12 +99,8 @@ class StripeGateway:
         """The price readers pay. A Plan id works too: older accounts and localstripe have
         plans where current Stripe has prices."""
         if price_id.startswith("plan_") or not price_id.startswith("price_"):
-            try:
-                plan = self.client.v1.plans.retrieve(price_id).to_dict()
-            except stripe.InvalidRequestError:
-                plan = None  # not a plan: a price with a custom id
-            except stripe.StripeError as failed:
-                raise ProviderUnavailable(str(failed)) from failed
+            # Refused as a plan: a price with a custom id, read as a price below.
+            plan = self._call(self.client.v1.plans.retrieve, price_id, absent=lambda _r: True)
             if plan is not None:
                 return Price(
                     amount=int(plan["amount"]),
@@ -127,11 +129,10 @@ class StripeGateway:
 
     def cancel_subscription(self, subscription_id: str) -> dict | None:
         """Cancel at once; None when Stripe no longer has it (already gone is done)."""
-        try:
-            return self.client.v1.subscriptions.cancel(subscription_id).to_dict()
-        except stripe.InvalidRequestError as refused:
-            if refused.http_status == 404 or refused.code == "resource_missing":
-                return None
-            raise ProviderUnavailable(str(refused)) from refused
-        except stripe.StripeError as failed:
-            raise ProviderUnavailable(str(failed)) from failed
+        return self._call(
+            self.client.v1.subscriptions.cancel, subscription_id, absent=_no_such_object
+        )
+
+
+def _no_such_object(refused: stripe.InvalidRequestError) -> bool:
+    return refused.http_status == 404 or refused.code == "resource_missing"

@@ -12,7 +12,7 @@ from newsroom.extensions import db
 from newsroom.models import User
 from newsroom.services import account_data, billing
 from newsroom.services.stripe_gateway import Price, ProviderUnavailable, StripeGateway
-from newsroom.web.cache import cached
+from newsroom.web.cache import cached, recall, remember
 
 
 def configured() -> bool:
@@ -36,14 +36,21 @@ def _fetch_price() -> Price | None:
             return stripe.price(current_app.config["STRIPE_PRICE_ID"])
     except ProviderUnavailable:
         current_app.logger.warning("Stripe price could not be read")
-        return None  # not kept: the next reader tries again
+        return None
 
 
 def price() -> Price | None:
     """The configured price, kept in this process for a while; None when Stripe does not
-    answer (the page then offers Subscribe without the amount)."""
+    answer (the page then offers Subscribe without the amount). A failure is remembered for
+    STRIPE_PRICE_RETRY_SECONDS, so an outage costs each process one timeout that long, not
+    one per page view."""
     key = f"stripe-price:{current_app.config['STRIPE_PRICE_ID']}"
-    return cached(key, _fetch_price, "STRIPE_PRICE_CACHE_SECONDS")
+    if recall(key + ":unreadable"):
+        return None
+    found = cached(key, _fetch_price, "STRIPE_PRICE_CACHE_SECONDS")
+    if found is None:
+        remember(key + ":unreadable", True, "STRIPE_PRICE_RETRY_SECONDS")
+    return found
 
 
 def price_label(price: Price) -> str:

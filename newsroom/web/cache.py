@@ -13,21 +13,35 @@ MAX_ENTRIES = 10_000
 def cached(key: str, compute: Callable[[], T], setting: str = "SIDEBAR_CACHE_SECONDS") -> T:
     """Reuse a value for the seconds the `setting` names; 0 turns caching off. None is never
     kept, so unknown keys (any address a client makes up) cannot fill the store."""
+    if current_app.config[setting] <= 0:
+        return compute()
+    found = recall(key)
+    if found is not None:
+        return found
+    value = compute()
+    if value is not None:
+        remember(key, value, setting)
+    return value
+
+
+def recall(key: str):
+    """The value kept under `key`, or None when there is none (or it has expired)."""
+    entry = current_app.extensions.get("newsroom.cache", {}).get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    return None
+
+
+def remember(key: str, value, setting: str) -> None:
+    """Keep `value` under `key` for the seconds the `setting` names (0: not at all)."""
     seconds = current_app.config[setting]
     if seconds <= 0:
-        return compute()
+        return
     store: dict = current_app.extensions.setdefault("newsroom.cache", {})
     now = time.monotonic()
-    entry = store.get(key)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    value = compute()
-    if value is None:
-        return value
     if len(store) >= MAX_ENTRIES:
         prune(store, now)
     store[key] = (now + seconds, value)
-    return value
 
 
 def prune(store: dict, now: float) -> None:

@@ -115,21 +115,28 @@
     }
   }
 
-  // Mail this month's link from the given state: nothing more is counted.
-  async function mailGift(dialog, form) {
-    if (form.getAttribute("aria-busy") === "true") return;
-    form.setAttribute("aria-busy", "true");
-    const sent = form.querySelector("[data-gift-mailed]");
-    if (sent) sent.textContent = "";
-    let result;
+  // Post `form` with `holder` marked busy (a second press meanwhile does nothing). No answer
+  // at all shows the offline state (only when the browser says so) or the technical error;
+  // nothing was charged either way, and the caller gets null.
+  async function postWhileBusy(dialog, holder, form) {
+    if (holder.getAttribute("aria-busy") === "true") return null;
+    holder.setAttribute("aria-busy", "true");
     try {
-      result = await postJSON(form.action, new FormData(form));
+      return await postJSON(form.action, new FormData(form));
     } catch (error) {
       showState(dialog, error.message === "offline" ? "offline" : "technical_error");
-      return;
+      return null;
     } finally {
-      form.removeAttribute("aria-busy");
+      holder.removeAttribute("aria-busy");
     }
+  }
+
+  // Mail this month's link from the given state: nothing more is counted.
+  async function mailGift(dialog, form) {
+    const sent = form.querySelector("[data-gift-mailed]");
+    if (sent && form.getAttribute("aria-busy") !== "true") sent.textContent = "";
+    const result = await postWhileBusy(dialog, form, form);
+    if (!result) return;
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.mailed_text) {
       clearEmailProblem(form);
@@ -142,18 +149,8 @@
   }
 
   async function giveGift(dialog, form) {
-    if (dialog.getAttribute("aria-busy") === "true") return;
-    dialog.setAttribute("aria-busy", "true");
-    let result;
-    try {
-      result = await postJSON(form.action, new FormData(form));
-    } catch (error) {
-      // No answer at all: nothing was charged. Offline only when the browser says so.
-      showState(dialog, error.message === "offline" ? "offline" : "technical_error");
-      return;
-    } finally {
-      dialog.removeAttribute("aria-busy");
-    }
+    const result = await postWhileBusy(dialog, dialog, form);
+    if (!result) return;
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.url) {
       clearEmailProblem(form);
