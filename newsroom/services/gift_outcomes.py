@@ -41,13 +41,7 @@ def record_signup(
     keep the gifts the browser opened."""
     if browser_id is None:
         return None
-    since = now - timedelta(days=ATTRIBUTION_DAYS)
-    gift_id = session.scalar(
-        select(GiftOpen.gift_id)
-        .where(GiftOpen.browser_id == browser_id, GiftOpen.opened_at >= since)
-        .order_by(GiftOpen.opened_at.desc(), GiftOpen.id.desc())
-        .limit(1)
-    )
+    gift_id = _last_gift_opened(session, GiftOpen.browser_id == browser_id, now)
     for row in session.scalars(
         select(GiftOpen).where(GiftOpen.browser_id == browser_id, GiftOpen.user_id.is_(None))
     ):
@@ -59,13 +53,18 @@ def record_signup(
 
 def record_digital_plus(session: Session, user_id: int, now: datetime) -> GiftOutcome | None:
     """A Digital+ period starts: credit the last gift this reader opened within the window."""
-    since = now - timedelta(days=ATTRIBUTION_DAYS)
-    gift_id = session.scalar(
-        select(GiftOpen.gift_id)
-        .where(GiftOpen.user_id == user_id, GiftOpen.opened_at >= since)
-        .order_by(GiftOpen.opened_at.desc(), GiftOpen.id.desc())
-        .limit(1)
-    )
+    gift_id = _last_gift_opened(session, GiftOpen.user_id == user_id, now)
     outcome = _credit(session, gift_id, user_id, DIGITAL_PLUS, now)
     session.flush()
     return outcome
+
+
+def _last_gift_opened(session: Session, opened_by, now: datetime) -> int | None:
+    """The gift of the latest open that `opened_by` selects, within the attribution window."""
+    since = now - timedelta(days=ATTRIBUTION_DAYS)
+    return session.scalar(
+        select(GiftOpen.gift_id)
+        .where(opened_by, GiftOpen.opened_at >= since)
+        .order_by(GiftOpen.opened_at.desc(), GiftOpen.id.desc())
+        .limit(1)
+    )
