@@ -22,7 +22,7 @@ from newsroom.forms import ActionForm
 from newsroom.services import billing, subscriptions
 from newsroom.services.stripe_gateway import InvalidEvent, ProviderUnavailable, verify_event
 from newsroom.web import billing as stripe_web
-from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
+from newsroom.web.errors import error_page, retry_later
 from newsroom.web.helpers import private, request_now, safe_next, setting, site_url
 from newsroom.web.limits import client_address
 
@@ -38,18 +38,14 @@ def _start_key() -> str:
 
 def stripe_unreachable():
     """J5: Stripe did not answer, so nothing was started or charged."""
-    response = error_page(
-        "technical_error",
-        _("Payments are unavailable"),
-        _(
-            "We could not reach our payment provider. Nothing was charged and nothing was "
-            "changed. Try again in a moment."
-        ),
-        503,
-        "errors/500.html",
+    message = _(
+        "We could not reach our payment provider. Nothing was charged and nothing was "
+        "changed. Try again in a moment."
     )
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return private(response)
+    page = error_page(
+        "technical_error", _("Payments are unavailable"), message, 503, "errors/500.html"
+    )
+    return private(retry_later(page))
 
 
 def _offer_url(back: str | None) -> str:

@@ -36,7 +36,7 @@ from newsroom.services.errors import (
     NotGiftable,
 )
 from newsroom.web import messages
-from newsroom.web.errors import RETRY_AFTER_SECONDS, error_page
+from newsroom.web.errors import error_page, retry_later
 from newsroom.web.gift_dialog import (
     Dialog,
     allowance_json,
@@ -132,15 +132,9 @@ def give(slug: str):
         if mail_to:  # checked before anything is given, so a refused mail charges nothing
             mail_to = gift_mail.recipient_address(mail_to)
             account_links.require_verified(current_user)
+        reader, locale = current_user, str(get_locale())
         result = gifting.give(
-            db.session,
-            current_user,
-            current_user.has_digital_plus,
-            article,
-            now,
-            gift_policy(),
-            note=note,
-            locale=str(get_locale()),
+            db.session, reader, reader.has_digital_plus, article, now, gift_policy(), note, locale
         )
         url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
         mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
@@ -149,9 +143,8 @@ def give(slug: str):
         db.session.rollback()
         return _refused(refused, article, note or "", mail_to)
     if wants_json():
-        return make_response(
-            jsonify(given_json(article, result, url, mailed_text)), 201 if result.created else 200
-        )
+        body = given_json(article, result, url, mailed_text)
+        return make_response(jsonify(body), 201 if result.created else 200)
     if mailed_text or result.created:
         flash(mailed_text or _("Your gift link is ready."), "success")
     return redirect(url_for("gifts.page", slug=article.slug), 303)
@@ -166,9 +159,7 @@ def _refused(error: Exception, article, note: str, mail_to: str) -> Response:
 @_refused.register
 def _technical(error: SQLAlchemyError, article, note: str, mail_to: str) -> Response:
     log.exception("gift failed; nothing was charged")
-    response = _answer(503, "technical_error", article, messages.gift_failed())
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return retry_later(_answer(503, "technical_error", article, messages.gift_failed()))
 
 
 @_refused.register(InvalidRecipient)

@@ -30,7 +30,11 @@ def error_page(
 
 def technical_error(message: str, template: str = "errors/error.html") -> Response:
     """A fault outside the reader's control: nothing was changed, and the client may retry."""
-    response = error_page("technical_error", _("Technical error"), message, 503, template)
+    return retry_later(error_page("technical_error", _("Technical error"), message, 503, template))
+
+
+def retry_later(response: Response) -> Response:
+    """Tell clients (and Stripe, and crawlers) when a 503 is worth trying again."""
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
