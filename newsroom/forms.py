@@ -49,15 +49,20 @@ class LoginForm(Form):
     next = HiddenField()
 
 
-class RegisterForm(Form):
-    email = EmailField(
-        _l("E-mail"),
+def new_address_field(label) -> EmailField:
+    """An address an account will use: it must look like one (no lookup of the domain)."""
+    return EmailField(
+        label,
         validators=[
             DataRequired(),
             Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
             Length(max=254),
         ],
     )
+
+
+class RegisterForm(Form):
+    email = new_address_field(_l("E-mail"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=1024), StrongPassword()]
@@ -105,14 +110,7 @@ class ResetPasswordForm(Form):
 
 
 class EmailChangeForm(Form):
-    email = EmailField(
-        _l("New e-mail address"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = new_address_field(_l("New e-mail address"))
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=1024)]
     )
