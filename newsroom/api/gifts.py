@@ -26,6 +26,8 @@ def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
 
 
 def given_json(article, result: GiftResult, url: str, mailed_text: str | None) -> dict:
+    """The answer to giving: the link, its share channels and the allowance after it; for a
+    free article (`free`) the plain link, with nothing counted."""
     share = [asdict(link) for link in share_links(url, article.headline)]
     body = {"url": url, **allowance_json(result.allowance), "created": result.created}
     body.update(free=result.gift is None, share=share)

@@ -34,7 +34,7 @@ def technical_error(message: str, template: str = "errors/error.html") -> Respon
 
 
 def retry_later(response: Response) -> Response:
-    """Tell clients (and Stripe, and crawlers) when a 503 is worth trying again."""
+    """Tell clients and crawlers when a 503 is worth trying again."""
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
