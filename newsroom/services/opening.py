@@ -24,6 +24,11 @@ class Opening:
         """A good gift link was opened and counted: the caller commits the count."""
         return self.link_given and self.gift is not None and self.gift.state is GiftState.VALID
 
+    @property
+    def link_refused(self) -> bool:
+        """A gift link was checked and did not open the article (expired, withdrawn, forged)."""
+        return self.link_given and self.gift is not None and self.gift.state is not GiftState.VALID
+
 
 def open_article(
     session: Session,

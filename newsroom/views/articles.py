@@ -14,11 +14,8 @@ from flask_login import current_user
 
 from newsroom.api.articles import article_json, article_summary
 from newsroom.extensions import db, limiter
-from newsroom.services import (
-    articles,
-)
+from newsroom.services import articles
 from newsroom.services.opening import open_article
-from newsroom.services.paywall import GiftState
 from newsroom.web import browsers
 from newsroom.web.article_page import (
     article_record,
@@ -84,7 +81,7 @@ def show(slug: str):
         gift_policy(),
         browser_id=browsers.recipient_browser,
     )
-    g.gift_rejected = opening.link_given and article.locked and not opening.gift_counted
+    g.gift_rejected = opening.link_refused
     if opening.gift_counted:
         db.session.commit()  # the open count, which also ends the write lock it took
     if wants_json():
@@ -93,9 +90,9 @@ def show(slug: str):
         response = make_response(render_article(article, opening))
     if opening.state is not None and opening.access.full:
         remember_read(article, opening.state)  # after rendering, and never at the page's cost
-    if opening.gift is not None and opening.gift.state is GiftState.VALID:
-        browsers.set_cookie(response)
-    return with_article_headers(response, opening.access, gift_link=token is not None)
+    if opening.gift_counted:
+        browsers.set_cookie(response)  # the recipient browser's id, when this open minted one
+    return with_article_headers(response, opening.access, gift_link=opening.link_given)
 
 
 @bp.get("/feed.xml")
