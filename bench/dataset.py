@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from newsroom.articles.rendering import render_body
+from newsroom.core import clock
 from newsroom.models import (
     Article,
     ArticleRead,
@@ -27,8 +29,7 @@ from newsroom.models import (
     Subscription,
     User,
 )
-from newsroom.services import clock, search_index
-from newsroom.services.rendering import render_body
+from newsroom.search import indexing
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = ROOT / ".venv" / "bin" / "flask"
@@ -295,7 +296,7 @@ def build(url: str, size: Size, seed: int = 5) -> Dataset:
                         )
                     )
         with Session(engine) as session:  # as `newsroom reindex` fills it
-            search_index.reindex_all(session, batch=2_000)
+            indexing.reindex_all(session, batch=2_000)
             session.commit()
         # Planner statistics, as a live database would have them (autovacuum on PostgreSQL).
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -13,7 +13,7 @@ from pathlib import Path
 from bench import dataset, profile, report, scenarios, servers, sessions, wrk
 from bench.databases import build, database
 from bench.report import Rounds
-from newsroom.services import tokens
+from newsroom.core import signing
 
 SCALE_SIZES = (1_000, 10_000, 100_000)
 
@@ -95,7 +95,7 @@ class Runner:
         a = self.args
         logins = sessions.log_in_many(site, data.subscriber_emails[: a.logins])
         slug, public_id, created = data.open_gifts[0]
-        gift_path = f"/articles/{slug}?gift={tokens.sign_gift(public_id, created, [secret])}"
+        gift_path = f"/articles/{slug}?gift={signing.sign_gift(public_id, created, [secret])}"
         problems = sessions.check_pages(site, slug, logins[0], gift_path)
         problems += sessions.check_search(site, logins[0], data.topics[0])
         if problems:

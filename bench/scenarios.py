@@ -9,8 +9,8 @@ from urllib.parse import quote
 from bench.dataset import SECTIONS, Dataset, set_reads_today, user_id_of
 from bench.sessions import USER_AGENT, Login
 from bench.wrk import Request
-from newsroom.services import tokens
-from newsroom.slugs import slugify
+from newsroom.core import signing
+from newsroom.core.slugs import slugify
 
 PICKS = 2_000  # distinct requests per scenario: many readers, many articles
 # First reads: so many distinct (reader, article) pairs that a run of a few thousand random
@@ -88,7 +88,7 @@ def build(
     rereads = reader_pairs(PICKS)
     first_reads = reader_pairs(min(FIRST_READ_PICKS, len(logins) * len(locked) // 2))
     gift_links = [
-        _get(f"/articles/{slug}?gift={quote(tokens.sign_gift(public_id, created, [secret_key]))}")
+        _get(f"/articles/{slug}?gift={quote(signing.sign_gift(public_id, created, [secret_key]))}")
         for slug, public_id, created in data.open_gifts[:PICKS]
     ]
     scenarios = [

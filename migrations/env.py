@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 
 import newsroom.models  # noqa: F401  (registers every table on the metadata)
-from newsroom.models.search import compared_by_migrations
+from newsroom.search.models import compared_by_migrations
 
 config = context.config
 if config.config_file_name:

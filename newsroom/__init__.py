@@ -5,7 +5,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from newsroom import database, mailer, web
+from newsroom import database, web
+from newsroom.blueprints import BLUEPRINTS
 from newsroom.cli import newsroom_cli
 from newsroom.config import (
     Config,
@@ -14,7 +15,7 @@ from newsroom.config import (
     mail_settings,
 )
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from newsroom.views import BLUEPRINTS
+from newsroom.mail import delivery
 from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -41,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)
-    mailer.init_app(app)
+    delivery.init_app(app)
     app.cli.add_command(newsroom_cli)
     return app
 

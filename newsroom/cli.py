@@ -11,24 +11,19 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from newsroom import mailer
+from newsroom.accounts import account_links, account_mail, operations
+from newsroom.articles import importing
+from newsroom.billing import provider, subscriptions
+from newsroom.billing.gateway import ProviderUnavailable
+from newsroom.core import clock
+from newsroom.core.errors import NotFound
+from newsroom.demo import loading
 from newsroom.extensions import db
+from newsroom.gifting import giving
+from newsroom.jobs import listings
+from newsroom.mail import delivery
 from newsroom.models import Article
-from newsroom.services import (
-    account_links,
-    accounts,
-    clock,
-    demo,
-    gifting,
-    importing,
-    jobs,
-    search_index,
-    subscriptions,
-)
-from newsroom.services.errors import NotFound
-from newsroom.services.stripe_gateway import ProviderUnavailable
-from newsroom.web import account_mail
-from newsroom.web import billing as stripe_web
+from newsroom.search import indexing
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
 
@@ -60,7 +55,7 @@ def import_command(paths: tuple[Path, ...]) -> None:
 @newsroom_cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the search index from the articles (importing keeps it current)."""
-    written = search_index.reindex_all(db.session)
+    written = indexing.reindex_all(db.session)
     db.session.commit()
     click.echo(f"{written} article(s) indexed")
 
@@ -69,7 +64,7 @@ def reindex_command() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def jobs_command(path: Path) -> None:
     """Load job listings from a YAML list (title, employer, location, url, posted_at)."""
-    loaded, problems = jobs.import_jobs(db.session, path, _tz())
+    loaded, problems = listings.import_jobs(db.session, path, _tz())
     db.session.commit()
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
@@ -108,7 +103,7 @@ def subscribe_command(email: str, until) -> None:
 @newsroom_cli.command("demo")
 def demo_command() -> None:
     """Load the demo articles, authors, jobs and two demo accounts (safe to run again)."""
-    result = demo.load(
+    result = loading.load(
         db.session,
         now=clock.now(),
         tz=_tz(),
@@ -126,18 +121,18 @@ def demo_command() -> None:
 def mail_worker_command(once: bool) -> None:
     """Deliver queued mail, retrying with backoff; runs until stopped (SIGTERM or Ctrl-C)."""
     if once:
-        report = mailer.deliver_all_due()
+        report = delivery.deliver_all_due()
         click.echo(f"{report.sent} sent, {report.failed} to retry")
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
-    mailer.run_worker(stop)
+    delivery.run_worker(stop)
 
 
 def _account(email: str):
-    user = accounts.find_by_email(db.session, email)
+    user = operations.find_by_email(db.session, email)
     if user is None:
         raise click.ClickException(f"No account with the e-mail address {email}.")
     return user
@@ -169,7 +164,7 @@ def users_delete_command(email: str, yes: bool) -> None:
         click.confirm(f"Delete the account {user.email} for good?", abort=True)
     address = user.email
     try:
-        stripe_web.delete_account(user, clock.now())
+        provider.delete_account(user, clock.now())
     except ProviderUnavailable as failed:
         db.session.rollback()
         raise click.ClickException(
@@ -194,14 +189,14 @@ def gifts_revoke_command(slug: str | None, every: bool, yes: bool) -> None:
     now = clock.now()
     if slug and db.session.scalar(select(Article.id).where(Article.slug == slug)) is None:
         raise click.ClickException(f"No article with the slug {slug}.")
-    count = gifting.count_live(db.session, now, slug)
+    count = giving.count_live(db.session, now, slug)
     what = f"to {slug}" if slug else "to every article"
     if count == 0:
         click.echo(f"No gift links {what} still open.")
         return
     if not yes:
         click.confirm(f"Withdraw {count} gift link(s) {what}?", abort=True)
-    revoked = gifting.revoke_all(db.session, now, slug)
+    revoked = giving.revoke_all(db.session, now, slug)
     db.session.commit()
     click.echo(f"Withdrew {revoked} gift link(s) {what}.")
 
@@ -214,7 +209,7 @@ def gifts_report_command(month: str | None) -> None:
         month = clock.month_key(clock.now(), _tz())
     elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
-    rows = gifting.report(db.session, month)
+    rows = giving.report(db.session, month)
     click.echo(f"Gifts made in {month} (site time zone {_tz()})")
     header = f"{'article':<44} {'gifts':>5} {'opens':>5} {'accounts':>8} {'digital+':>8}"
     click.echo(header)

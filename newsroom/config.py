@@ -143,7 +143,7 @@ def mail_settings(config: dict) -> dict:
     configured, the console otherwise."""
     password = config.get("MAIL_PASSWORD")
     backend = config.get("MAIL_BACKEND") or (
-        "smtp" if config.get("MAIL_SERVER") else "newsroom.mailer.ConsoleEmailBackend"
+        "smtp" if config.get("MAIL_SERVER") else "newsroom.mail.delivery.ConsoleEmailBackend"
     )
     return {
         "MAIL_BACKEND": backend,

@@ -9,7 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from newsroom.models.base import Base
+from newsroom.core.orm import Base
 
 # Objects stay readable after the one commit per request; nothing re-queries them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})

@@ -11,9 +11,9 @@ from sqlalchemy import text
 from werkzeug.security import generate_password_hash
 
 from newsroom import create_app
+from newsroom.articles.rendering import render_body
 from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
-from newsroom.services.rendering import render_body
 from tests.helpers import FAST_HASH, PASSWORD, Auth, locked_body, now_utc
 from tests.mailbox import SMTPServer
 from tests.stripe_server import SECRET_KEY as STRIPE_SECRET_KEY

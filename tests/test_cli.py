@@ -3,8 +3,8 @@
 import re
 
 from newsroom.models import Article, Author, Job, Subscription, User
+from tests.articles.test_importing import article_text, write
 from tests.helpers import csrf_token, rows
-from tests.test_importing import article_text, write
 
 JOBS = """\
 - title: Energijournalist

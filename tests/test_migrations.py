@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, make_url
 
 from newsroom.extensions import db
 from newsroom.models import is_search_table
-from newsroom.models.search import compared_by_migrations
+from newsroom.search.models import compared_by_migrations
 from tests.conftest import POSTGRES_URL, make_test_app
 
 
@@ -52,7 +52,7 @@ def flask_db(app, *args: str):
 
 def tables(app) -> set[str]:
     """The tables the metadata describes; the search tables (one design per database, made
-    by their own DDL) are checked in tests/test_search_index.py."""
+    by their own DDL) are checked in tests/search/test_search_index.py."""
     with app.app_context():
         return {t for t in inspect(db.engine).get_table_names() if not is_search_table(t)}
 

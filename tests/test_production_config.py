@@ -3,8 +3,8 @@
 import pytest
 
 from newsroom.config import DEVELOPMENT_SECRET_KEY, ConfigError
+from tests.accounts.test_accounts import run_flask
 from tests.conftest import PRODUCTION, make_test_app
-from tests.test_accounts import run_flask
 
 STRONG = "an-older-key-that-is-long-enough-0000000"
 SHARED = {"ENV": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6390/0"}

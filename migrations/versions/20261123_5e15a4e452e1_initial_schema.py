@@ -9,7 +9,7 @@ Create Date: 2026-11-23 09:39:45.240494
 import sqlalchemy as sa
 from alembic import op
 
-import newsroom.models.base
+import newsroom.core.orm
 
 
 revision = '5e15a4e452e1'
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('employer', sa.String(length=200), nullable=False),
     sa.Column('location', sa.String(length=120), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
-    sa.Column('posted_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('posted_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs')),
     sa.UniqueConstraint('url', name=op.f('uq_jobs_url'))
     )
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -58,15 +58,15 @@ def upgrade() -> None:
     sa.Column('lead', sa.Text(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('language', sa.String(length=16), nullable=False),
-    sa.Column('published_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('is_published', sa.Boolean(), nullable=False),
     sa.Column('image', sa.String(length=500), nullable=True),
     sa.Column('teaser_html', sa.Text(), nullable=False),
     sa.Column('rest_html', sa.Text(), nullable=False),
     sa.Column('word_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['authors.id'], name=op.f('fk_articles_author_id_authors')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_articles')),
     sa.UniqueConstraint('slug', name=op.f('uq_articles_slug'))
@@ -80,10 +80,10 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('plan', sa.String(length=32), nullable=False),
-    sa.Column('starts_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('cancelled_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('cancelled_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_subscriptions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subscriptions'))
     )
@@ -93,8 +93,8 @@ def upgrade() -> None:
     op.create_table('article_reads',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
-    sa.Column('first_read_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_read_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_read_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_read_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_read_on', sa.Date(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_article_reads_article_id_articles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_article_reads_user_id_users'), ondelete='CASCADE'),
@@ -119,9 +119,9 @@ def upgrade() -> None:
     sa.Column('giver_id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('open_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_gifts_article_id_articles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['giver_id'], ['users.id'], name=op.f('fk_gifts_giver_id_users'), ondelete='CASCADE'),
@@ -137,7 +137,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
-    sa.Column('saved_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('saved_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_reading_list_items_article_id_articles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reading_list_items_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reading_list_items')),

@@ -11,7 +11,7 @@ Create Date: 2026-12-02 07:43:33.579758
 import sqlalchemy as sa
 from alembic import op
 
-import newsroom.models.base
+import newsroom.core.orm
 
 
 revision = '5d47ee4c862f'
@@ -29,13 +29,13 @@ def upgrade() -> None:
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('text_body', sa.Text(), nullable=False),
     sa.Column('html_body', sa.Text(), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('claim', sa.String(length=32), nullable=True),
-    sa.Column('claimed_until', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('gave_up_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('gave_up_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_mails')),
     sa.UniqueConstraint('message_id', name=op.f('uq_outbox_mails_message_id'))
@@ -45,8 +45,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_mails_recipient', ['recipient'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email_verified_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('deleted_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('email_verified_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('deleted_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:

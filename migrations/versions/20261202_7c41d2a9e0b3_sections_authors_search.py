@@ -12,8 +12,8 @@ Create Date: 2026-12-02 08:10:00
 import sqlalchemy as sa
 from alembic import op
 
-from newsroom.models.search import create_statements, drop_statements
-from newsroom.slugs import slugify
+from newsroom.search.models import create_statements, drop_statements
+from newsroom.core.slugs import slugify
 
 revision = "7c41d2a9e0b3"
 down_revision = "5e15a4e452e1"

@@ -9,7 +9,7 @@ Create Date: 2026-12-02 16:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-import newsroom.models.base
+import newsroom.core.orm
 
 revision = "b4f1c9e27a53"
 down_revision = "fc3b62a83933"
@@ -22,7 +22,7 @@ def upgrade() -> None:
         "stripe_customers",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("customer_id", sa.String(length=255), nullable=False),
-        sa.Column("created_at", newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -36,7 +36,7 @@ def upgrade() -> None:
         "stripe_events",
         sa.Column("id", sa.String(length=255), nullable=False),
         sa.Column("type", sa.String(length=64), nullable=False),
-        sa.Column("received_at", newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stripe_events")),
     )
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:

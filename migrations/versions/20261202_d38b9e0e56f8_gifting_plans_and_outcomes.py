@@ -15,7 +15,7 @@ Create Date: 2026-12-02 07:54:56.450668
 import sqlalchemy as sa
 from alembic import op
 
-import newsroom.models.base
+import newsroom.core.orm
 
 
 revision = 'd38b9e0e56f8'
@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.Column('gift_id', sa.Integer(), nullable=False),
     sa.Column('browser_id', sa.String(length=32), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('opened_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['gift_id'], ['gifts.id'], name=op.f('fk_gift_opens_gift_id_gifts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_gift_opens_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gift_opens')),
@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('gift_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['gift_id'], ['gifts.id'], name=op.f('fk_gift_outcomes_gift_id_gifts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_gift_outcomes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gift_outcomes')),
@@ -64,8 +64,8 @@ def upgrade() -> None:
     op.create_table('gift_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('gift_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', newsroom.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', newsroom.core.orm.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['gift_id'], ['gifts.id'], name=op.f('fk_gift_requests_gift_id_gifts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_gift_requests'))
     )

@@ -4,9 +4,11 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from newsroom.web import errors, headers, i18n, logs, messages, page_cache
+from newsroom.accounts.session import CacheSafeSessionInterface, init_login_manager
+from newsroom.delivery import page_cache
+from newsroom.gifting import messages
+from newsroom.web import errors, headers, i18n, logs
 from newsroom.web.helpers import site_url
-from newsroom.web.session import CacheSafeSessionInterface, init_login_manager
 
 
 def select_locale() -> str:

@@ -8,11 +8,11 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from newsroom.api.errors import STATUS_BY_CODE, error_response
+from newsroom.accounts.session import Anonymous
+from newsroom.core.errors import DomainError, NotFound
 from newsroom.extensions import db
-from newsroom.services.errors import DomainError, NotFound
 from newsroom.web.helpers import wants_json
-from newsroom.web.session import Anonymous
+from newsroom.web.json_errors import STATUS_BY_CODE, error_response
 
 log = logging.getLogger("newsroom.errors")
 RETRY_AFTER_SECONDS = 5

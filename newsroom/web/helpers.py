@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Response, abort, current_app, g, make_response, request
 
-from newsroom.services import clock
+from newsroom.core import clock
 
 
 def request_now():

@@ -7,7 +7,7 @@ from newsroom.extensions import db
 from newsroom.models import Author
 from tests.browser.conftest import log_in
 from tests.helpers import PASSWORD, SENTINEL, locked_body
-from tests.test_search import make_indexed  # noqa: F401  (fixture)
+from tests.search.test_search import make_indexed  # noqa: F401  (fixture)
 
 
 @pytest.fixture

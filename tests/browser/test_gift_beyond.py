@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from newsroom.extensions import db
+from newsroom.gifting import giving
+from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift, GiftRequest
-from newsroom.services import gifting
-from newsroom.web.policy import gift_policy
 from tests.browser.conftest import log_in
 from tests.helpers import BOTS, BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in
@@ -128,9 +128,7 @@ def test_expired_link_asks_the_giver_who_sends_a_new_one(
     giver = make_user(name="Karen Holm", digital_plus=True)
     with app.app_context():
         old = datetime.now(UTC) - timedelta(days=31)
-        token = gifting.give(
-            db.session, giver, True, article, old, gift_policy(), locale=lang
-        ).token
+        token = giving.give(db.session, giver, True, article, old, gift_policy(), locale=lang).token
         db.session.commit()
     stranger = reader(page_factory, lang, java_script_enabled=javascript)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
@@ -165,7 +163,7 @@ def test_opens_count_each_browser_once_bots_left_out_and_the_account_it_led_to(
     article = make_article()
     giver = make_user(name="Karen Holm", digital_plus=True)
     with app.app_context():
-        token = gifting.give(
+        token = giving.give(
             db.session, giver, True, article, datetime.now(UTC), gift_policy()
         ).token
         db.session.commit()

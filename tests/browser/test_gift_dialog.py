@@ -9,10 +9,11 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import func, select
 
+from newsroom.core import clock
 from newsroom.extensions import db
+from newsroom.gifting import giving
+from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
-from newsroom.services import clock, gifting
-from newsroom.web.policy import gift_policy
 from tests.browser.conftest import log_in
 from tests.helpers import PASSWORD, SENTINEL
 
@@ -83,7 +84,7 @@ def gift_rows(app) -> int:
 
 def give_now(app, user, article) -> None:
     with app.app_context():
-        gifting.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
+        giving.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
         db.session.commit()
 
 
@@ -322,7 +323,7 @@ def test_gift_recipient_gets_the_digital_plus_offer_not_the_gift_button(
     give_now(app, giver, article)
     with app.app_context():
         gift = db.session.scalars(select(Gift)).one()
-        token = gifting.token_for(gift, gift_policy())
+        token = giving.token_for(gift, gift_policy())
     stranger = reader(page_factory, lang)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
     assert SENTINEL in stranger.locator("article").inner_text()

@@ -1,0 +1,127 @@
+"""Log in, register, log out."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from newsroom.accounts import account_mail, operations
+from newsroom.accounts.session import start_session
+from newsroom.database import begin_write
+from newsroom.extensions import db, limiter
+from newsroom.gifting import browsers, giving, outcomes
+from newsroom.models import User
+from newsroom.web.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
+from newsroom.web.helpers import request_now, safe_next, setting
+from newsroom.web.limits import client_address, count_failure, credential_check
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_account() -> str:
+    return operations.normalise_email(request.form.get("email", ""))
+
+
+def _go_next(target: str | None):
+    return redirect(safe_next(target) or url_for("articles.front"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@credential_check(
+    "login",
+    account=_login_account,
+    per_account="LOGIN_LIMIT_PER_ACCOUNT",
+    per_client="LOGIN_LIMIT_PER_ADDRESS",
+)
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and current_user.is_authenticated:
+        return _go_next(form.next.data)
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(
+                db.session,
+                form.email.data,
+                form.password.data,
+                hash_method=setting("PASSWORD_HASH_METHOD"),
+            )
+        except operations.WrongPassword:
+            count_failure()
+            form.password.errors.append(_("Wrong e-mail or password."))
+        else:
+            if browser := browsers.known_browser():  # gifts opened here now belong to them
+                giving.claim_browser(db.session, user.id, browser)
+            db.session.commit()
+            start_session(user)
+            return _go_next(form.next.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: setting("REGISTER_LIMIT"),
+    key_func=lambda: f"register-client:{client_address()}",
+    methods=["POST"],
+    # Accounts made and taken addresses tried count; a rejected password is only a typo.
+    deduct_when=lambda _response: bool(g.get("sign_up_tried")),
+)
+def register():
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = _create_account(form)
+        if user is not None:
+            browser = browsers.known_browser()  # a gift opened here led to this account
+            outcomes.record_signup(db.session, user.id, browser, request_now())
+            account_mail.send_verification(user)
+            db.session.commit()
+            start_session(user)
+            flash(
+                _(
+                    "Welcome, %(name)s. Your account is ready. We have sent a link to "
+                    "%(email)s to confirm your address.",
+                    name=user.first_name,
+                    email=user.email,
+                ),
+                "success",
+            )
+            return _go_next(form.next.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/register.html", form=form), status
+
+
+def _create_account(form: RegisterForm) -> User | None:
+    """The account, or None with the reason on the form's field."""
+    # The check for a taken address and the insert must not interleave with another
+    # writer (another sign-up, a mail marked sent after its response) on SQLite.
+    begin_write(db.session)
+    try:
+        user = operations.register(
+            db.session,
+            form.email.data,
+            form.name.data,
+            form.password.data,
+            hash_method=setting("PASSWORD_HASH_METHOD"),
+            min_length=setting("PASSWORD_MIN_LENGTH"),
+        )
+    except operations.EmailTaken:
+        g.sign_up_tried = True
+        form.email.errors.append(_("An account with this e-mail already exists. Log in instead."))
+    except operations.InvalidName:
+        form.name.errors.append(invalid_name_message())
+    except operations.WeakPassword:
+        form.password.errors.append(weak_password_message())
+    else:
+        g.sign_up_tried = True
+        return user
+    return None
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # A new session version makes any copy of the old cookie worthless (it is replayable).
+    operations.end_all_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("articles.front"))

@@ -1,0 +1,251 @@
+"""Articles from Markdown files with YAML front matter. A bad file writes nothing of itself."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsroom.articles.models import KINDS
+from newsroom.articles.rendering import render_body
+from newsroom.core import clock
+from newsroom.core.slugs import slugify
+from newsroom.core.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
+from newsroom.delivery import content_version
+from newsroom.models import Article, Author
+from newsroom.search.indexing import index_article
+
+REQUIRED = (
+    "slug",
+    "title",
+    "lead",
+    "section",
+    "kind",
+    "author",
+    "author_title",
+    "language",
+    "published_at",
+    "locked",
+)
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+MAX_BIO_CHARS = 1_000
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    slug: str
+    title: str
+    lead: str
+    section: str
+    kind: str
+    author: str
+    author_title: str
+    language: str
+    published_at: datetime
+    locked: bool
+    image: str | None
+    published: bool
+    giftable: bool
+    body: str
+    author_bio: str | None = None  # None: keep the bio the author has
+
+
+class InvalidSource(Exception):
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{f}: {m}" for f, m in problems))
+        self.problems = problems
+
+
+def markdown_files(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    text = text.lstrip("\ufeff")
+    match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)(.*)", text, re.DOTALL)
+    if match is None:
+        raise InvalidSource([("front matter", "missing: the file must start with a --- block")])
+    return match[1], match[2]
+
+
+def _text(data: dict, key: str, problems: list, max_length: int) -> str:
+    """A required text field; a missing key was already reported by the caller."""
+    if key not in data:
+        return ""
+    value = data[key]
+    if value is None or isinstance(value, bool | dict | list) or not str(value).strip():
+        problems.append((key, "empty" if value in (None, "") else "must be text"))
+        return ""
+    value = str(value).strip()
+    if len(value) > max_length:
+        problems.append((key, f"longer than {max_length} characters"))
+    return value
+
+
+def parse_source(text: str, tz: str) -> ArticleSource:
+    """Validate one file's text; every problem is collected, not just the first."""
+    header, body = split_front_matter(text)
+    try:
+        data = load_yaml(header)
+    except yaml.YAMLError as exc:
+        raise InvalidSource([("front matter", yaml_problem(exc, first_line=2))]) from None
+    if not isinstance(data, dict):
+        raise InvalidSource([("front matter", "must be a mapping of field: value")])
+
+    problems: list[tuple[str, str]] = []
+    for key in REQUIRED:
+        if key not in data:
+            problems.append((key, "missing"))
+    slug = _text(data, "slug", problems, 160)
+    if slug and not SLUG.fullmatch(slug):
+        problems.append(("slug", "use lower-case letters, digits and single hyphens"))
+    title = _text(data, "title", problems, 300)
+    lead = _text(data, "lead", problems, 2000)
+    section = _text(data, "section", problems, 80)
+    author = _text(data, "author", problems, 120)
+    author_title = _text(data, "author_title", problems, 200)
+    kind = _text(data, "kind", problems, 32)
+    if kind and kind not in KINDS:
+        problems.append(("kind", f"must be one of {', '.join(KINDS)}"))
+    language = _text(data, "language", problems, 16)
+    if language and not LANGUAGE.fullmatch(language):
+        problems.append(("language", "must be a language code such as da, sv or en"))
+    published_at = datetime.now(UTC)
+    if "published_at" in data:
+        parsed = clock.parse_instant(data["published_at"], tz)
+        if parsed is None:
+            problems.append(("published_at", DATE_PROBLEM))
+        else:
+            published_at = parsed
+    locked = data.get("locked")
+    if "locked" in data and not isinstance(locked, bool):
+        problems.append(("locked", "must be true or false"))
+    image = data.get("image")
+    if image is not None and (
+        not isinstance(image, str) or not re.fullmatch(r"(https?://|/)\S{1,490}", image)
+    ):
+        problems.append(("image", "must be an http(s) URL or a path starting with /"))
+    published = data.get("published", True)
+    if not isinstance(published, bool):
+        problems.append(("published", "must be true or false"))
+    giftable = data.get("giftable", True)
+    if not isinstance(giftable, bool):
+        problems.append(("giftable", "must be true or false"))
+    author_bio = data.get("author_bio")
+    if author_bio is not None:
+        if not isinstance(author_bio, str):
+            problems.append(("author_bio", "must be text"))
+        elif len(author_bio.strip()) > MAX_BIO_CHARS:
+            problems.append(("author_bio", f"longer than {MAX_BIO_CHARS} characters"))
+        else:
+            author_bio = author_bio.strip()
+    if not body.strip():
+        problems.append(("body", "empty: write the article below the front matter"))
+    if problems:
+        raise InvalidSource(problems)
+    return ArticleSource(
+        slug=slug,
+        title=title,
+        lead=lead,
+        section=section,
+        kind=kind,
+        author=author,
+        author_title=author_title,
+        language=language,
+        published_at=published_at,
+        locked=bool(locked),
+        image=image,
+        published=published,
+        giftable=giftable,
+        body=body,
+        author_bio=author_bio,
+    )
+
+
+def free_author_slug(session: Session, name: str) -> str:
+    """The name's slug, or with -2, -3 ... when another author already has it."""
+    base = slugify(name)
+    taken = set(
+        session.scalars(
+            select(Author.slug).where((Author.slug == base) | Author.slug.like(f"{base}-%"))
+        )
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def upsert_article(session: Session, source: ArticleSource) -> bool:
+    """Create or update by slug. Returns True when the article is new."""
+    author = session.scalar(select(Author).where(Author.name == source.author))
+    if author is None:
+        slug = free_author_slug(session, source.author)
+        author = Author(name=source.author, slug=slug, title=source.author_title)
+        session.add(author)
+    else:
+        author.title = source.author_title
+    if source.author_bio is not None:
+        author.bio = source.author_bio
+    rendered = render_body(source.body)
+    article = session.scalar(select(Article).where(Article.slug == source.slug))
+    created = article is None
+    if article is None:
+        article = Article(slug=source.slug)
+        session.add(article)
+    article.section = source.section
+    article.kind = source.kind
+    article.headline = source.title
+    article.lead = source.lead
+    article.author = author
+    article.language = source.language
+    article.published_at = source.published_at
+    article.locked = source.locked
+    article.is_published = source.published
+    article.giftable = source.giftable  # false stops new gifts; links given keep working
+    article.image = source.image
+    article.teaser_html = rendered.teaser_html
+    article.rest_html = rendered.rest_html
+    article.word_count = rendered.word_count
+    session.flush()
+    index_article(session, article)
+    # Readers see the change at once: every page rendered from the old content is stale.
+    content_version.bump(session)
+    return created
+
+
+def import_paths(session: Session, paths: list[Path], tz: str) -> ImportReport:
+    """Import every file; each in its own savepoint so one bad file costs only itself."""
+    report = ImportReport()
+    for path in markdown_files(paths):
+        text = read_file(path)
+        if isinstance(text, Problem):
+            report.problems.append(text)
+            continue
+        try:
+            source = parse_source(text, tz)
+        except InvalidSource as exc:
+            report.problems.extend(Problem(str(path), f, m) for f, m in exc.problems)
+            continue
+        with session.begin_nested():
+            created = upsert_article(session, source)
+        (report.created if created else report.updated).append(source.slug)
+    return report

@@ -1,0 +1,57 @@
+"""Opening an article: who may read it all (Digital+, a gift link, a gift this account opened
+before) and where the reader stands with it, in one call the article page makes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from newsroom.articles import paywall
+from newsroom.articles.paywall import Access, GiftState
+from newsroom.articles.queries import ArticleRecord
+from newsroom.gifting import giving
+from newsroom.reading import history
+
+
+@dataclass(frozen=True)
+class Opening:
+    access: Access
+    gift: giving.LinkCheck | None  # the gift the reader came with or kept, when there is one
+    state: history.ReaderState | None  # None for an anonymous reader
+    link_given: bool  # a gift token came with the request, good or not
+
+    @property
+    def gift_counted(self) -> bool:
+        """A good gift link was opened and counted: the caller commits the count."""
+        return self.link_given and self.gift is not None and self.gift.state is GiftState.VALID
+
+    @property
+    def link_refused(self) -> bool:
+        """A gift link was checked and did not open the article (expired, withdrawn, forged)."""
+        return self.link_given and self.gift is not None and self.gift.state is not GiftState.VALID
+
+
+def open_article(
+    session: Session,
+    article: ArticleRecord,
+    reader_id: int | None,
+    has_digital_plus: bool,
+    token: str | None,
+    now: datetime,
+    policy: giving.Policy,
+    browser_id: Callable[[], str | None],
+) -> Opening:
+    """`browser_id` is asked only when a gift link is opened (it may mint a new id)."""
+    state = history.state_of(session, reader_id, article.id) if reader_id is not None else None
+    gift = None
+    if token is not None and article.locked:
+        gift = giving.open_gift(
+            session, token, article.id, now, policy, browser_id=browser_id(), user_id=reader_id
+        )
+    elif reader_id is not None and article.locked and not has_digital_plus:
+        # A recipient who made an account keeps the gift for the link's remaining days.
+        kept = giving.account_gift(session, reader_id, article.id, now)
+        gift = kept if kept.state is GiftState.VALID else None
+    access = paywall.access(article, has_digital_plus, gift.state if gift else None)
+    return Opening(access, gift, state, token is not None)

@@ -1,0 +1,146 @@
+"""The article page: rendered whole, or from the frame every Digital+ reader shares with
+their own parts filled in; the record behind it, cached; the headers it goes out with."""
+
+import logging
+
+from flask import Response, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsroom.articles import queries
+from newsroom.articles.api import LOCKED_PART_CLASS, json_ld
+from newsroom.articles.opening import Opening
+from newsroom.articles.paywall import Access, Grant
+from newsroom.articles.queries import ArticleRecord
+from newsroom.articles.share import share_links
+from newsroom.delivery.page_cache import render_in_frame, sync_content_version
+from newsroom.extensions import db
+from newsroom.gifting.dialog import dialog_for
+from newsroom.reading import history, recommendations
+from newsroom.reading.sidebars import recommended, top_jobs
+from newsroom.web.cache import cached
+from newsroom.web.helpers import request_now, setting, site_url
+from newsroom.web.i18n import format_locale
+
+log = logging.getLogger("newsroom.articles")
+
+
+def article_record(slug: str) -> ArticleRecord | None:
+    """The same for every reader (access is decided per request), so it is cached for
+    ARTICLE_CACHE_SECONDS. Each copy is a whole row: a body is only ever shown under its own
+    version's lock. An editor's lock, unpublish or re-import raises the content version,
+    which empties the cache at once."""
+    if setting("ARTICLE_CACHE_SECONDS") > 0:
+        sync_content_version()
+    return cached(
+        f"article:{slug}",
+        lambda: queries.record_by_slug(db.session, slug),
+        setting="ARTICLE_CACHE_SECONDS",
+    )
+
+
+def render_article(article: ArticleRecord, opening: Opening) -> str:
+    access, opened = opening.access, opening.gift
+    state = opening.state
+    saved = bool(state and state.saved and current_user.has_digital_plus)
+    url = site_url(url_for("articles.show", slug=article.slug))
+    dialog = None
+    # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
+    if access.grant is not Grant.GIFT and (article.locked or current_user.has_digital_plus):
+        dialog = dialog_for(article)
+    own = {
+        "article": article,
+        "access": access,
+        "opened": opened,
+        "dialog": dialog,
+        "saved": saved,
+        "recommendations": recommended(article.id),
+    }
+
+    def shared() -> dict:
+        return {
+            "canonical_url": url,
+            "share": share_links(url, article.headline),
+            "json_ld": json_ld(article, url),
+            "locked_part_class": LOCKED_PART_CLASS,
+            "jobs": top_jobs(),
+        }
+
+    if shares_the_subscriber_frame(opened):
+        # Every Digital+ reader sees the same page but for the gift dialog, the reading-list
+        # toggle, the recommendations and the verify banner: kept once, those filled in.
+        locale = (str(get_locale()), format_locale())
+        frame_context = {**own, "dialog": None, "saved": False, "recommendations": None}
+        html = render_in_frame(
+            (article.slug, *locale, "digital_plus"),
+            "articles/_reader_frame.html",
+            {**frame_context, **shared()},
+            [
+                (gift_part_key(article, dialog, locale), "articles/_part_gift.html", own),
+                ((article.slug, *locale, saved), "articles/_part_reading_list.html", own),
+                (sidebar_part_key(own["recommendations"], locale), SIDEBAR_PART, own),
+                (banner_part_key(locale), "base.html#verify_banner", own),
+            ],
+        )
+        if html is not None:
+            return html
+    return render_template("articles/show.html", **own, **shared())
+
+
+SIDEBAR_PART = "articles/_part_sidebar.html"
+
+
+def sidebar_part_key(picks: recommendations.Recommendations, locale: tuple) -> tuple:
+    return ("sidebar", *locale, picks.source, tuple(picks.items))
+
+
+def banner_part_key(locale: tuple) -> tuple | None:
+    """Nothing for a verified reader; an unverified one's banner names their address."""
+    return ("verify-banner", *locale) if current_user.is_verified else None
+
+
+def gift_part_key(article, dialog, locale: tuple) -> tuple | None:
+    """The gift button and dialog are the same for every reader in the same state with the
+    same allowance, except a gift already given (its own link)."""
+    if dialog is None or dialog.state == "given" or dialog.gift is not None:
+        return None
+    return ("gift", article.slug, *locale, dialog.state, dialog.allowance, dialog.message)
+
+
+def shares_the_subscriber_frame(opened) -> bool:
+    """A Digital+ reader without a gift token, any parameter or a message waiting."""
+    return (
+        current_user.is_authenticated
+        and current_user.has_digital_plus
+        and opened is None
+        and not request.args
+        and "_flashes" not in session
+    )
+
+
+def with_article_headers(response: Response, access: Access, gift_link: bool) -> Response:
+    if access.varies_by_reader or gift_link:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    if gift_link:
+        # The token must not travel to other sites, and gift views are not for search engines.
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def remember_read(article: ArticleRecord, state: history.ReaderState) -> None:
+    """Record the read after the page is rendered; a failure here must not cost the reader
+    the article they are already looking at."""
+    article_id, reader_id = article.id, current_user.id
+    try:
+        written = history.record_read(
+            db.session, reader_id, article_id, request_now(), setting("TIMEZONE"), state
+        )
+        if written:
+            db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not record a read of article %s", article_id)

@@ -1,0 +1,115 @@
+"""The front page, article pages, the feed and the sitemap."""
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from newsroom.articles import queries
+from newsroom.articles.api import article_json, article_summary
+from newsroom.articles.feeds import atom_feed
+from newsroom.articles.opening import open_article
+from newsroom.articles.page import (
+    article_record,
+    remember_read,
+    render_article,
+    with_article_headers,
+)
+from newsroom.extensions import db, limiter
+from newsroom.gifting import browsers
+from newsroom.gifting.policy import gift_policy
+from newsroom.reading.sidebars import recommended, saved_ids, top_jobs
+from newsroom.web.helpers import page_number, request_now, setting, site_url, wants_json
+
+bp = Blueprint("articles", __name__)
+
+
+@bp.get("/")
+def front():
+    page = queries.front_page(
+        db.session, request_now(), page_number(), setting("ARTICLES_PER_PAGE")
+    )
+    if not page.items and page.has_previous:
+        abort(404)  # past the last page
+    if wants_json():
+        return jsonify(
+            {
+                "articles": [article_summary(a) for a in page.items],
+                "page": page.number,
+                "has_next": page.has_next,
+            }
+        )
+    return render_template(
+        "articles/index.html",
+        page=page,
+        jobs=top_jobs(),
+        saved_ids=saved_ids(page.items),
+        recommendations=recommended(),
+    )
+
+
+def _gift_rejected(_response) -> bool:
+    return bool(g.get("gift_rejected"))
+
+
+@bp.get("/articles/<slug>")
+@limiter.limit(
+    lambda: setting("GIFT_TOKEN_FAILURE_LIMIT"),
+    exempt_when=lambda: "gift" not in request.args,
+    deduct_when=_gift_rejected,
+)
+def show(slug: str):
+    now = request_now()
+    article = article_record(slug)
+    if article is None or not article.is_visible(now):
+        abort(404)
+    token = request.args.get("gift")
+    opening = open_article(
+        db.session,
+        article,
+        current_user.id if current_user.is_authenticated else None,
+        current_user.has_digital_plus,
+        token,
+        now,
+        gift_policy(),
+        browser_id=browsers.recipient_browser,
+    )
+    g.gift_rejected = opening.link_refused
+    if opening.gift_counted:
+        db.session.commit()  # the open count, which also ends the write lock it took
+    if wants_json():
+        response = jsonify(article_json(article, opening.access))
+    else:
+        response = make_response(render_article(article, opening))
+    if opening.state is not None and opening.access.full:
+        remember_read(article, opening.state)  # after rendering, and never at the page's cost
+    if opening.gift_counted:
+        browsers.set_cookie(response)  # the recipient browser's id, when this open minted one
+    return with_article_headers(response, opening.access, gift_link=opening.link_given)
+
+
+@bp.get("/feed.xml")
+def feed():
+    items = queries.latest_for_feed(db.session, request_now())
+    return atom_feed(
+        items,
+        title=setting("SITE_NAME"),
+        self_url=site_url(url_for("articles.feed")),
+        page_url=site_url(url_for("articles.front")),
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    items = queries.latest_for_feed(db.session, request_now(), limit=5000)
+    response = make_response(render_template("articles/sitemap.xml", items=items))
+    response.mimetype = "application/xml"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,96 @@
+"""Stripe for the request: a gateway built from the settings, and the price shown."""
+
+from datetime import datetime
+
+from babel.numbers import get_currency_precision
+from flask import current_app
+from flask_babel import format_currency
+from flask_babel import gettext as _
+
+from newsroom.accounts import personal_data
+from newsroom.billing import stripe_events
+from newsroom.billing.gateway import Price, ProviderUnavailable, StripeGateway
+from newsroom.config import billing_configured
+from newsroom.extensions import db
+from newsroom.models import User
+from newsroom.web.cache import cached, recall, remember
+
+
+def configured() -> bool:
+    """Digital+ can be bought on the site (the three Stripe settings are given)."""
+    return billing_configured(current_app.config)
+
+
+def gateway() -> StripeGateway:
+    config = current_app.config
+    return StripeGateway(
+        config["STRIPE_SECRET_KEY"],
+        api_base=config.get("STRIPE_API_BASE"),
+        timeout=float(config["STRIPE_TIMEOUT_SECONDS"]),
+        retries=int(config["STRIPE_NETWORK_RETRIES"]),
+    )
+
+
+def _fetch_price() -> Price | None:
+    try:
+        with gateway() as stripe:
+            return stripe.price(current_app.config["STRIPE_PRICE_ID"])
+    except ProviderUnavailable:
+        current_app.logger.warning("Stripe price could not be read")
+        return None
+
+
+def price() -> Price | None:
+    """The configured price, kept in this process for a while; None when Stripe does not
+    answer (the page then offers Subscribe without the amount). A failure is remembered for
+    STRIPE_PRICE_RETRY_SECONDS, so an outage costs each process one timeout that long, not
+    one per page view."""
+    key = f"stripe-price:{current_app.config['STRIPE_PRICE_ID']}"
+    if recall(key + ":unreadable"):
+        return None
+    found = cached(key, _fetch_price, "STRIPE_PRICE_CACHE_SECONDS")
+    if found is None:
+        remember(key + ":unreadable", True, "STRIPE_PRICE_RETRY_SECONDS")
+    return found
+
+
+def price_label(price: Price) -> str:
+    """ "99,00 kr. a month": the price as the Digital+ page states it."""
+    amount = format_currency(
+        price.amount / 10 ** get_currency_precision(price.currency), price.currency
+    )
+    count = price.interval_count
+    every = {
+        "year": (_("%(price)s a year", price=amount), _("%(price)s every %(num)d years")),
+        "month": (_("%(price)s a month", price=amount), _("%(price)s every %(num)d months")),
+        "week": (_("%(price)s a week", price=amount), _("%(price)s every %(num)d weeks")),
+        "day": (_("%(price)s a day", price=amount), _("%(price)s every %(num)d days")),
+    }.get(price.interval or "")
+    if every is None:
+        return amount
+    return every[0] if count == 1 else every[1] % {"price": amount, "num": count}
+
+
+def status_label(status: str | None) -> str:
+    """Stripe's subscription status, as the account page names it."""
+    labels = {
+        "active": _("active"),
+        "trialing": _("trial"),
+        "past_due": _("payment failed"),
+        "canceled": _("cancelled"),
+        "unpaid": _("unpaid"),
+        "incomplete": _("payment not completed"),
+        "incomplete_expired": _("payment not completed"),
+    }
+    return labels.get(status or "", status or "")
+
+
+def delete_account(user: User, now: datetime) -> None:
+    """J6: delete a reader, cancelling their Stripe subscription first. Raises
+    ProviderUnavailable, with nothing deleted, when Stripe cannot be reached."""
+    if not configured():
+        personal_data.delete_account(db.session, user, now)
+        return
+    with gateway() as stripe:
+        hook = stripe_events.cancel_at_stripe(stripe)
+        personal_data.delete_account(db.session, user, now, cancel_at_provider=hook)

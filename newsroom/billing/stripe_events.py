@@ -1,0 +1,298 @@
+"""Digital+ bought through Stripe: what Checkout is asked for, what a webhook event does to
+the reader's Digital+, what the account page shows, and cancelling when a reader leaves.
+
+Each Stripe subscription is mirrored by one Digital+ period (`Subscription` with its
+`stripe_subscription_id`). An event never says what to change: its subscription is read
+again from Stripe and that state is applied, so events arriving twice or out of order end
+in the same place. Status to access:
+
+- `active`, `trialing`: Digital+ through the current period's end;
+- `past_due` (a renewal failed, Stripe is retrying): through the period's end plus the
+  grace days, counted from the end of the period that was paid for, so the grace is the
+  same however late the event arrives;
+- `canceled`, `unpaid`, `incomplete`, `incomplete_expired`: ended, at the moment Stripe
+  ended it (or now, when Stripe gives no moment).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from newsroom.billing import subscriptions
+from newsroom.billing.gateway import StripeGateway
+from newsroom.database import begin_write
+from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
+
+GIVING = frozenset({"active", "trialing"})
+PAST_DUE = "past_due"
+ENDED = frozenset({"canceled", "unpaid", "incomplete", "incomplete_expired"})
+HANDLED_EVENTS = frozenset(
+    {
+        "checkout.session.completed",
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+        "invoice.paid",
+        "invoice.payment_failed",
+    }
+)
+
+FetchSubscription = Callable[[str], dict]
+
+
+def _instant(timestamp) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(int(timestamp), UTC)
+
+
+# -- Checkout and the portal -----------------------------------------------------------
+
+
+def customer_id(session: Session, user_id: int) -> str | None:
+    return session.scalar(
+        select(StripeCustomer.customer_id).where(StripeCustomer.user_id == user_id)
+    )
+
+
+def checkout_params(
+    session: Session,
+    user: User,
+    price_id: str,
+    success_url: str,
+    cancel_url: str,
+    locale: str,
+) -> dict:
+    """The Checkout Session a reader is sent to: one Digital+ subscription, tied to them by
+    `client_reference_id` (and the subscription's metadata, for events that come first)."""
+    params = {
+        "mode": "subscription",
+        "line_items": [{"price": price_id, "quantity": 1}],
+        "client_reference_id": str(user.id),
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "locale": locale,
+        "metadata": {"user_id": str(user.id)},
+        "subscription_data": {"metadata": {"user_id": str(user.id)}},
+    }
+    existing = customer_id(session, user.id)
+    if existing:
+        params["customer"] = existing
+    else:
+        params["customer_email"] = user.email
+    return params
+
+
+# -- webhook events --------------------------------------------------------------------
+
+
+def subscription_id_of(event: dict) -> str | None:
+    """The Stripe subscription an event is about, wherever its type keeps it."""
+    kind, obj = event["type"], event["data"]["object"]
+    if kind == "checkout.session.completed":
+        found = obj.get("subscription") if obj.get("mode") == "subscription" else None
+    elif kind.startswith("customer.subscription."):
+        found = obj.get("id")
+    else:  # invoices: top level in older API versions, under `parent` in current ones
+        parent = (obj.get("parent") or {}).get("subscription_details") or {}
+        found = obj.get("subscription") or parent.get("subscription")
+    if isinstance(found, dict):  # expanded
+        found = found.get("id")
+    return found if isinstance(found, str) and found else None
+
+
+def already_applied(session: Session, event_id: str) -> bool:
+    return session.get(StripeEvent, event_id) is not None
+
+
+def apply_event(
+    session: Session,
+    event: dict,
+    fetch: FetchSubscription,
+    now: datetime,
+    grace_days: int,
+) -> str:
+    """Apply one verified event: "applied", "duplicate" (seen before: nothing changes) or
+    "ignored" (a type the site does not use). The event id is recorded with its effect."""
+    if event["type"] not in HANDLED_EVENTS:
+        return "ignored"
+    if already_applied(session, event["id"]):
+        return "duplicate"
+    subscription_id = subscription_id_of(event)
+    # Read Stripe before writing anything, so no write lock is held across the network;
+    # then take it and look again: a concurrent delivery may have applied the event since.
+    current = fetch(subscription_id) if subscription_id else None
+    begin_write(session)
+    if already_applied(session, event["id"]):
+        return "duplicate"
+    reader = None
+    if event["type"] == "checkout.session.completed":
+        reader = _reader(session, event["data"]["object"].get("client_reference_id"))
+        customer = event["data"]["object"].get("customer")
+        if reader is not None and isinstance(customer, str):
+            link_customer(session, reader.id, customer)
+    if current is not None:
+        apply_subscription(session, current, now, grace_days, reader)
+    session.add(StripeEvent(id=event["id"], type=event["type"], received_at=now))
+    session.flush()
+    return "applied"
+
+
+def _reader(session: Session, user_id) -> User | None:
+    try:
+        user = session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.deleted_at is None else None
+
+
+def link_customer(session: Session, user_id: int, customer: str) -> None:
+    """Remember whose Stripe customer this is (the first link stands)."""
+    if session.get(StripeCustomer, user_id) is not None:
+        return
+    if session.scalar(select(StripeCustomer).where(StripeCustomer.customer_id == customer)):
+        return
+    session.add(StripeCustomer(user_id=user_id, customer_id=customer))
+    session.flush()
+
+
+def _customer_of(subscription: dict) -> str | None:
+    customer = subscription.get("customer")
+    if isinstance(customer, dict):
+        customer = customer.get("id")
+    return customer if isinstance(customer, str) else None
+
+
+def _owner(session: Session, subscription: dict, reader: User | None) -> User | None:
+    if reader is not None:
+        return reader
+    customer = _customer_of(subscription)
+    if customer:
+        linked = session.scalar(
+            select(StripeCustomer.user_id).where(StripeCustomer.customer_id == customer)
+        )
+        if linked is not None:
+            return _reader(session, linked)
+    return _reader(session, (subscription.get("metadata") or {}).get("user_id"))
+
+
+def period_end(subscription: dict) -> datetime | None:
+    """The current period's end: on the items in current Stripe API versions, at the top
+    level in older ones (and localstripe)."""
+    items = (subscription.get("items") or {}).get("data") or []
+    if items and items[0].get("current_period_end"):
+        return _instant(items[0]["current_period_end"])
+    return _instant(subscription.get("current_period_end"))
+
+
+@dataclass(frozen=True)
+class Access:
+    ends_at: datetime
+    renews: bool
+
+
+def access_from(subscription: dict, now: datetime, grace_days: int) -> Access | None:
+    """How long a subscription in its current state gives Digital+; None when it never
+    said (no period end, an unknown status)."""
+    status = subscription.get("status")
+    renews = not subscription.get("cancel_at_period_end")
+    end = period_end(subscription)
+    if status in GIVING and end is not None:
+        return Access(end, renews)
+    if status == PAST_DUE and end is not None:
+        return Access(end + timedelta(days=grace_days), renews)
+    if status in ENDED:
+        ended = _instant(subscription.get("ended_at") or subscription.get("canceled_at"))
+        return Access(min(ended or now, now), False)
+    return None
+
+
+def apply_subscription(
+    session: Session,
+    subscription: dict,
+    now: datetime,
+    grace_days: int,
+    reader: User | None = None,
+) -> Subscription | None:
+    """Make the Digital+ period of a Stripe subscription match its current state."""
+    access = access_from(subscription, now, grace_days)
+    if access is None:
+        return None
+    period = session.scalar(
+        select(Subscription).where(Subscription.stripe_subscription_id == subscription["id"])
+    )
+    if period is None:
+        owner = _owner(session, subscription, reader)
+        if owner is None or access.ends_at <= now:
+            return None  # nobody to give it to, or nothing left to give
+        customer = _customer_of(subscription)
+        if customer:
+            link_customer(session, owner.id, customer)
+        starts_at = min(_instant(subscription.get("start_date")) or now, now)
+        period = subscriptions.start_period(session, owner.id, starts_at, access.ends_at, now)
+        period.stripe_subscription_id = subscription["id"]
+    period.ends_at = max(access.ends_at, period.starts_at)
+    period.billing_status = str(subscription.get("status"))
+    period.renews = access.renews
+    session.flush()
+    return period
+
+
+# -- the account page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Billing:
+    """The reader's Digital+ as Stripe bills it."""
+
+    can_manage: bool  # a Stripe customer: the portal can open
+    status: str | None  # Stripe's status of the latest subscription
+    renews: bool
+    ends_at: datetime | None
+
+    @property
+    def past_due(self) -> bool:
+        return self.status == PAST_DUE
+
+
+def account_billing(session: Session, user_id: int) -> Billing:
+    latest = session.scalars(
+        select(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.stripe_subscription_id.is_not(None))
+        .order_by(Subscription.ends_at.desc())
+        .limit(1)
+    ).first()
+    manage = customer_id(session, user_id) is not None
+    if latest is None:
+        return Billing(can_manage=manage, status=None, renews=False, ends_at=None)
+    return Billing(manage, latest.billing_status, latest.renews, latest.ends_at)
+
+
+# -- a reader leaving ------------------------------------------------------------------
+
+
+def cancel_at_stripe(gateway: StripeGateway) -> Callable[[Session, User, datetime], None]:
+    """account_data.delete_account's provider hook: cancel every Stripe subscription of the
+    reader that has not ended, and forget their customer. Raises ProviderUnavailable (and
+    the deletion stops) when Stripe cannot be reached."""
+
+    def cancel(session: Session, user: User, now: datetime) -> None:
+        periods = session.scalars(
+            select(Subscription).where(
+                Subscription.user_id == user.id,
+                Subscription.stripe_subscription_id.is_not(None),
+            )
+        ).all()
+        for period in periods:
+            if period.billing_status in ENDED:
+                continue
+            gateway.cancel_subscription(period.stripe_subscription_id)
+            period.billing_status = "canceled"
+            period.renews = False
+        link = session.get(StripeCustomer, user.id)
+        if link is not None:
+            session.delete(link)
+        session.flush()
+
+    return cancel

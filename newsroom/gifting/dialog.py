@@ -1,0 +1,74 @@
+"""The gift dialog's state for the reader at hand, shared by the article page and the gift
+page that stands in for the dialog without JavaScript."""
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_login import current_user
+
+from newsroom.articles.share import ShareLink, share_links
+from newsroom.extensions import db
+from newsroom.gifting import giving, messages
+from newsroom.gifting.policy import gift_policy
+from newsroom.models import Gift
+from newsroom.web.helpers import request_now, site_url
+
+
+def allowance_json(allowance: giving.Allowance) -> dict:
+    return {
+        "used": allowance.used,
+        "limit": allowance.limit,
+        "remaining": allowance.remaining,
+        "renews_on": allowance.renews_on.isoformat(),
+    }
+
+
+def gift_url(gift: Gift, slug: str) -> str:
+    token = giving.token_for(gift, gift_policy())
+    return site_url(url_for("articles.show", slug=slug, gift=token))
+
+
+@dataclass
+class Dialog:
+    """The state a reader's gift dialog (or the gift page without JavaScript) opens in."""
+
+    state: str
+    allowance: giving.Allowance | None = None
+    gift: Gift | None = None
+    url: str | None = None
+    share: list[ShareLink] = field(default_factory=list)
+    message: str | None = None
+    expires_text: str | None = None
+    note: str = ""  # what the giver typed, kept when the form comes back with a problem
+    note_error: str | None = None
+    # The friend's address comes back only to the form it was typed in, with its problem.
+    email_form: str | None = None
+    email: str = ""
+    email_error: str | None = None
+    mailed_text: str | None = None
+
+
+def dialog_for(article) -> Dialog:
+    """Open straight into what pressing the button would show: this month's link for an
+    article already given, the allowance-used message when nothing is left."""
+    if not article.locked:
+        url = site_url(url_for("articles.show", slug=article.slug))
+        return Dialog("free", url=url, share=share_links(url, article.headline))
+    if not current_user.is_authenticated:
+        return Dialog("login_required")
+    if not current_user.has_digital_plus:
+        return Dialog("digital_plus_required")
+    if not article.giftable:
+        return Dialog("not_giftable", message=messages.not_giftable())
+    now, policy = request_now(), gift_policy()
+    allowance = giving.allowance(db.session, current_user.id, now, policy)
+    gift = giving.this_months_gift(db.session, current_user.id, article.id, now, policy)
+    if gift is not None and not gift.is_revoked:
+        url = gift_url(gift, article.slug)
+        share = share_links(url, article.headline)
+        return Dialog(
+            "given", allowance, gift, url, share, expires_text=messages.link_works_until(gift)
+        )
+    if allowance.remaining == 0:
+        return Dialog("allowance_used", allowance, message=messages.allowance_renews(allowance))
+    return Dialog("intro", allowance)

@@ -1,0 +1,111 @@
+"""The sentences a reader meets in more than one place: a page without JavaScript, the JSON a
+script shows in place, a template. Each is written once here; views call these functions and
+templates reach them as `messages`, so a wording (and its translation) cannot drift apart."""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from newsroom.core.errors import DomainError, InvalidNote, InvalidRecipient
+from newsroom.gifting import giving
+from newsroom.gifting.models import NOTE_MAX_LENGTH
+from newsroom.models import Gift
+from newsroom.web.i18n import local_date
+
+
+def allowance_given(allowance: giving.Allowance, marked: bool = False) -> Markup:
+    """ "You have given X of 5". `marked` wraps the figures in the spans site.js updates when
+    the dialog gives an article without reloading."""
+    limit, used = str(allowance.limit), str(allowance.used)
+    if marked:
+        limit = Markup("<span data-gift-limit>%s</span>") % limit
+        used = Markup("<span data-gift-used>%s</span>") % used
+    sentence = _(
+        "Every month you can give access to %(limit)s locked articles. "
+        "You have given %(used)s of %(limit)s."
+    )
+    return escape(sentence) % {"limit": limit, "used": used}
+
+
+def allowance_renews(allowance: giving.Allowance) -> str:
+    """What the dialog says under "You cannot give more articles"."""
+    return _(
+        "Next calendar month you can give access to %(n)d new articles (from %(date)s).",
+        n=allowance.limit,
+        date=local_date(allowance.renews_on, "long"),
+    )
+
+
+def allowance_used(allowance: giving.Allowance) -> str:
+    return _(
+        "You cannot give more articles. Next calendar month you can give access to "
+        "%(n)d new articles (from %(date)s).",
+        n=allowance.limit,
+        date=local_date(allowance.renews_on, "long"),
+    )
+
+
+def gift_failed() -> str:
+    return _(
+        "The article could not be gifted because of a technical error. "
+        "Nothing was charged: try again in a moment."
+    )
+
+
+def gift_upsell(per_month: int) -> str:
+    return _(
+        "This feature requires Digital+: with Digital+ you can give access "
+        "to %(n)d locked articles a month.",
+        n=per_month,
+    )
+
+
+def gift_mail_refused(error: DomainError) -> str:
+    """Why a gift could not go by mail: the friend's address, or the giver's own unconfirmed."""
+    if isinstance(error, InvalidRecipient):
+        return _("Enter your friend's e-mail address, such as name@example.com.")
+    return _(
+        "To send gifts by e-mail, first confirm your own address with the link we sent "
+        "you (your account page can send it again). Nothing was charged."
+    )
+
+
+def not_giftable() -> str:
+    return _(
+        "The editors have chosen not to let this article be given. "
+        "Links given earlier keep working."
+    )
+
+
+def note_problem(error: InvalidNote) -> str:
+    if str(error) == "too_long":
+        return _("The note can be at most %(n)d characters.", n=NOTE_MAX_LENGTH)
+    return _("The note can hold only ordinary text: no control or direction characters.")
+
+
+def link_works_until(gift: Gift) -> str:
+    # expires_at is the first moment the link no longer opens; show the last day it does.
+    return _(
+        "The link works until %(date)s.",
+        date=local_date(gift.expires_at - timedelta(microseconds=1), "long"),
+    )
+
+
+def reading_list_upsell() -> str:
+    return _(
+        "This feature requires Digital+: with a Digital+ subscription you can make your own "
+        "reading list and read the articles when it suits you"
+    )
+
+
+def reading_list_failed(adding: bool) -> str:
+    if adding:
+        return _(
+            "The article could not be added to the reading list because of a technical "
+            "error. Try again later."
+        )
+    return _(
+        "The article could not be removed from the reading list because of a "
+        "technical error. Try again later."
+    )

@@ -1,0 +1,93 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from newsroom.articles.models import Article
+from newsroom.core.orm import Base, UTCDateTime, utcnow
+
+NOTE_MAX_LENGTH = 280
+SIGNUP = "signup"
+DIGITAL_PLUS = "digital_plus"
+
+
+class Gift(Base):
+    """One locked article given by a subscriber in one calendar month (site time zone)."""
+
+    __tablename__ = "gifts"
+    __table_args__ = (
+        # The same article twice in a month is the same gift: one row, one slot.
+        UniqueConstraint("giver_id", "article_id", "month"),
+        Index("ix_gifts_giver_month", "giver_id", "month"),
+        Index("ix_gifts_giver_created", "giver_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    giver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM" in the site time zone
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    open_count: Mapped[int] = mapped_column(default=0)  # every good open, people or not
+    # Plain text from the giver for the recipient, at most NOTE_MAX_LENGTH characters.
+    note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
+    # The giver's interface language when giving: mails to the giver about it use it.
+    locale: Mapped[str | None] = mapped_column(String(8))
+
+    article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class GiftOpen(Base):
+    """One recipient browser (by its first-party cookie) that opened a gift; bots and link
+    previews never get a row. `user_id` is filled once that browser logs in or registers."""
+
+    __tablename__ = "gift_opens"
+    __table_args__ = (
+        UniqueConstraint("gift_id", "browser_id"),
+        Index("ix_gift_opens_browser_opened", "browser_id", "opened_at"),
+        Index("ix_gift_opens_user_opened", "user_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gift_id: Mapped[int] = mapped_column(ForeignKey("gifts.id", ondelete="CASCADE"))
+    browser_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GiftOutcome(Base):
+    """What a gift led to: an account created, or Digital+ taken, credited to the most
+    recent gift the reader opened within the attribution window. Once per reader and kind."""
+
+    __tablename__ = "gift_outcomes"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind"),
+        Index("ix_gift_outcomes_gift", "gift_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gift_id: Mapped[int] = mapped_column(ForeignKey("gifts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # SIGNUP or DIGITAL_PLUS
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GiftRequest(Base):
+    """A recipient of an expired or withdrawn link asked the giver for a new one."""
+
+    __tablename__ = "gift_requests"
+    __table_args__ = (Index("ix_gift_requests_gift", "gift_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gift_id: Mapped[int] = mapped_column(ForeignKey("gifts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

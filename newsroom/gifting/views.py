@@ -1,0 +1,327 @@
+"""Giving articles and the "My gifts" page. JSON and HTML come from the same handlers."""
+
+import logging
+from functools import singledispatch
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsroom.accounts import account_links
+from newsroom.articles import queries
+from newsroom.core.errors import (
+    AllowanceUsed,
+    DigitalPlusRequired,
+    DomainError,
+    InvalidNote,
+    InvalidRecipient,
+    NotFound,
+    NotGiftable,
+)
+from newsroom.extensions import db, limiter
+from newsroom.gifting import gift_mail, giving, messages
+from newsroom.gifting.api import gift_json, given_json
+from newsroom.gifting.dialog import (
+    Dialog,
+    allowance_json,
+    dialog_for,
+    gift_url,
+)
+from newsroom.gifting.policy import gift_policy
+from newsroom.mail.delivery import queue_mail
+from newsroom.models import Gift
+from newsroom.web.errors import error_page, retry_later
+from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
+from newsroom.web.json_errors import STATUS_BY_CODE, error_response
+
+bp = Blueprint("gifts", __name__)
+log = logging.getLogger("newsroom.gifts")
+
+
+def _limit_key() -> str:
+    return f"gift-create:{current_user.get_id() or request.remote_addr}"
+
+
+def _mail_limit_key() -> str:
+    return f"gift-mail:{current_user.get_id() or request.remote_addr}"
+
+
+def _not_mailing() -> bool:
+    return not request.form.get("email", "").strip()
+
+
+def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
+    """Queue the link (and the note) to the friend in the giver's language; the answer says
+    where it went, once, and the address is kept nowhere."""
+    queue_mail(
+        db.session,
+        to=to,
+        template="gift_link",
+        kind="gift_link",
+        subject=lazy_gettext(
+            "%(name)s gave you an article: %(title)s",
+            name=current_user.first_name,
+            title=article.headline,
+        ),
+        giver=current_user.first_name,
+        article=article,
+        url=url,
+        note=gift.note if gift is not None else None,
+        works_until=messages.link_works_until(gift) if gift is not None else None,
+    )
+    return _("The link is on its way to %(address)s.", address=to)
+
+
+def _answer(
+    status: int, state: str, article, message: str, json_extra: dict | None = None, **context
+) -> Response:
+    """One outcome, as JSON for the dialog or as a page for a plain form post."""
+    if wants_json():
+        if status >= 400:
+            return error_response(state, message, status, **(json_extra or {}))
+        return make_response(jsonify(json_extra or {}), status)
+    return _page(article, Dialog(state, message=message, **context), status)
+
+
+def _page(article, dialog: Dialog, status: int = 200) -> Response:
+    html = render_template("gifts/result.html", article=article, dialog=dialog)
+    response = private(html, status)
+    response.headers["Referrer-Policy"] = "same-origin"  # the page may hold a gift link
+    return response
+
+
+@bp.get("/articles/<slug>/gift")
+def page(slug: str):
+    """The dialog as a page, for readers without JavaScript and after a form post."""
+    article = queries.find_visible(db.session, slug, request_now())
+    if article is None:
+        abort(404)
+    return _page(article, dialog_for(article))
+
+
+@bp.post("/articles/<slug>/gift")
+@limiter.limit(lambda: setting("GIFT_CREATE_LIMIT"), key_func=_limit_key)
+@limiter.limit(
+    lambda: setting("GIFT_MAIL_LIMIT"),
+    key_func=_mail_limit_key,
+    exempt_when=_not_mailing,
+    deduct_when=lambda response: response.status_code < 400,  # only mails that went
+)
+def give(slug: str):
+    now = request_now()
+    article = queries.find_visible(db.session, slug, now)
+    if article is None:
+        return _answer(404, "not_found", None, _("This article does not exist."))
+    if not current_user.is_authenticated:
+        message = _("Log in with your Digital+ account to give access to this article.")
+        return _answer(401, "login_required", article, message)
+    note, mail_to = request.form.get("note"), request.form.get("email", "").strip()
+    try:
+        if mail_to:  # checked before anything is given, so a refused mail charges nothing
+            mail_to = gift_mail.recipient_address(mail_to)
+            account_links.require_verified(current_user)
+        reader, locale = current_user, str(get_locale())
+        result = giving.give(
+            db.session, reader, reader.has_digital_plus, article, now, gift_policy(), note, locale
+        )
+        url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+        mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
+        db.session.commit()
+    except (DomainError, SQLAlchemyError) as refused:
+        db.session.rollback()
+        return _refused(refused, article, note or "", mail_to)
+    if wants_json():
+        body = given_json(article, result, url, mailed_text)
+        return make_response(jsonify(body), 201 if result.created else 200)
+    if mailed_text or result.created:
+        flash(mailed_text or _("Your gift link is ready."), "success")
+    return redirect(url_for("gifts.page", slug=article.slug), 303)
+
+
+@singledispatch
+def _refused(error: Exception, article, note: str, mail_to: str) -> Response:
+    """Why nothing was given, in the dialog's words; each kind of refusal answers below."""
+    raise error
+
+
+@_refused.register
+def _technical(error: SQLAlchemyError, article, note: str, mail_to: str) -> Response:
+    log.exception("gift failed; nothing was charged")
+    return retry_later(_answer(503, "technical_error", article, messages.gift_failed()))
+
+
+@_refused.register(InvalidRecipient)
+@_refused.register(account_links.EmailNotVerified)
+def _mail_refused(error: DomainError, article, note: str, mail_to: str) -> Response:
+    message = messages.gift_mail_refused(error)
+    if wants_json():
+        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+    dialog = dialog_for(article)
+    dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
+    dialog.note = note
+    return _page(article, dialog, STATUS_BY_CODE[error.code])
+
+
+@_refused.register
+def _note_refused(error: InvalidNote, article, note: str, mail_to: str) -> Response:
+    message = messages.note_problem(error)
+    if wants_json():
+        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+    dialog = dialog_for(article)
+    dialog.note, dialog.note_error = note, message
+    return _page(article, dialog, STATUS_BY_CODE[error.code])
+
+
+@_refused.register
+def _not_giftable(error: NotGiftable, article, note: str, mail_to: str) -> Response:
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, messages.not_giftable())
+
+
+@_refused.register
+def _no_digital_plus(error: DigitalPlusRequired, article, note: str, mail_to: str) -> Response:
+    message = messages.gift_upsell(setting("GIFTS_PER_MONTH"))
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, message)
+
+
+@_refused.register
+def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> Response:
+    if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
+        return redirect(url_for("gifts.page", slug=article.slug), 303)
+    allowance = error.allowance
+    extra = {**allowance_json(allowance), "renewal_text": messages.allowance_renews(allowance)}
+    message = messages.allowance_used(allowance)
+    return _answer(STATUS_BY_CODE[error.code], error.code, article, message, extra)
+
+
+@bp.get("/gifts")
+@login_required
+def index():
+    now = request_now()
+    policy = gift_policy()
+    page = giving.gifts_of(db.session, current_user.id, page_number(), 20)
+    links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
+    figures = giving.figures(db.session, [gift.id for gift in page.items])
+    allowance = giving.allowance(db.session, current_user.id, now, policy)
+    if wants_json():
+        response = jsonify(
+            {
+                "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
+                "used": allowance.used,
+                "limit": allowance.limit,
+                "renews_on": allowance.renews_on.isoformat(),
+            }
+        )
+    else:
+        response = render_template(
+            "gifts/index.html",
+            page=page,
+            links=links,
+            figures=figures,
+            allowance=allowance,
+            now=now,
+        )
+    response = private(response)
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.post("/gifts/<int:gift_id>/revoke")
+@login_required
+def revoke(gift_id: int):
+    try:
+        gift = giving.revoke(db.session, current_user.id, gift_id, request_now())
+    except NotFound:
+        if wants_json():
+            return error_response("not_found", _("There is no such gift."))
+        abort(404)
+    db.session.commit()
+    if wants_json():
+        return jsonify({"revoked": True, "id": gift.id})
+    flash(_("The link to “%(title)s” no longer opens.", title=gift.article.headline), "success")
+    return redirect(url_for("gifts.index"))
+
+
+@bp.post("/articles/<slug>/gift/ask")
+@limiter.limit(lambda: setting("GIFT_ASK_LIMIT"))
+def ask(slug: str):
+    """A recipient of an expired or withdrawn link asks the giver for a new one."""
+    now = request_now()
+    article = queries.find_visible(db.session, slug, now)
+    token = request.form.get("gift", "")
+    try:
+        if article is None:
+            raise NotFound()
+        asked = giving.ask_again(db.session, token, article.id, now, gift_policy())
+    except NotFound:
+        db.session.rollback()
+        return error_page(
+            "not_found",
+            _("Page not found"),
+            _("This gift link is not valid."),
+            404,
+        )
+    if asked.created and asked.giver.email and asked.giver.deleted_at is None:
+        _mail_request_to_giver(asked)
+    db.session.commit()
+    message = _(
+        "We have told %(name)s that you would like a new link.", name=asked.giver.first_name
+    )
+    if wants_json():
+        return jsonify({"asked": True, "message": message})
+    flash(message, "success")
+    return redirect(url_for("articles.show", slug=article.slug), 303)
+
+
+def _mail_request_to_giver(asked: giving.AskResult) -> None:
+    """The giver hears of the request by mail too, in the language they gave the gift in."""
+    queue_mail(
+        db.session,
+        to=asked.giver.email,
+        template="gift_request",
+        subject=lazy_gettext(
+            "Someone asks for a new link to %(title)s", title=asked.gift.article.headline
+        ),
+        locale=asked.gift.locale or setting("BABEL_DEFAULT_LOCALE"),
+        name=asked.giver.first_name,
+        article=asked.gift.article,
+        gifts_url=site_url(url_for("gifts.index")),
+    )
+
+
+@bp.post("/gifts/<int:gift_id>/renew")
+@login_required
+def give_again(gift_id: int):
+    """One click from "My gifts" to answer a request: this month's link to the same article."""
+    now = request_now()
+    try:
+        result = giving.give_again(
+            db.session, current_user, current_user.has_digital_plus, gift_id, now, gift_policy()
+        )
+        db.session.commit()
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except (AllowanceUsed, DigitalPlusRequired, NotGiftable) as exc:
+        db.session.rollback()
+        if wants_json():
+            return error_response(exc.code, _("No new link could be made."), 409)
+        slug = db.session.get(Gift, gift_id).article.slug
+        return redirect(url_for("gifts.page", slug=slug), 303)
+    slug = result.gift.article.slug
+    if wants_json():
+        return jsonify({"url": gift_url(result.gift, slug), **allowance_json(result.allowance)})
+    flash(_("Here is a new link. Send it to whoever asked."), "success")
+    return redirect(url_for("gifts.page", slug=slug), 303)

@@ -1,0 +1,32 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from newsroom.accounts.models import User
+from newsroom.articles.models import Article, Author
+from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
+from newsroom.delivery.models import ContentVersion
+from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
+from newsroom.jobs.models import Job
+from newsroom.mail.models import OutboxMail
+from newsroom.reading.models import ArticleRead, DailyArticleViews, ReadingListItem
+from newsroom.search.models import is_search_table
+
+__all__ = [
+    "Article",
+    "ArticleRead",
+    "Author",
+    "ContentVersion",
+    "DailyArticleViews",
+    "Gift",
+    "GiftOpen",
+    "GiftOutcome",
+    "GiftRequest",
+    "Job",
+    "OutboxMail",
+    "Plan",
+    "StripeCustomer",
+    "StripeEvent",
+    "ReadingListItem",
+    "Subscription",
+    "User",
+    "is_search_table",
+]

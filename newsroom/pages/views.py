@@ -1,0 +1,139 @@
+"""Site-wide endpoints: language choice, the footer's pages and health checks."""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy.exc import DBAPIError
+
+from newsroom import database
+from newsroom.billing import provider
+from newsroom.extensions import db
+from newsroom.gifting import browsers
+from newsroom.web.helpers import private, safe_next
+
+bp = Blueprint("site", __name__)
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+@bp.post("/language")
+def choose_language():
+    response = redirect(safe_next(request.form.get("next")) or url_for("articles.front"))
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            "lang",
+            lang,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+        )
+    return response
+
+
+@bp.get("/digital-plus")
+def digital_plus():
+    """What Digital+ offers; where the paywall's "subscribe" leads. With Stripe set up it
+    sells it; without, it names customer service. Never kept: it differs per reader."""
+    on_sale = provider.configured()
+    price = None
+    if on_sale and not current_user.has_digital_plus:
+        price = provider.price()
+    html = render_template(
+        "digital_plus.html",
+        next_url=safe_next(request.args.get("next")),
+        on_sale=on_sale,
+        price=provider.price_label(price) if price else None,
+    )
+    return private(html)
+
+
+def _lasting(seconds: int | float) -> str:
+    days = round(seconds / 86400)
+    return ngettext("%(num)d day", "%(num)d days", days)
+
+
+def site_cookies() -> list[dict]:
+    """Every cookie the site sets, with why it is needed: the privacy page shows this list,
+    and tests/test_privacy.py fails when the site sets a cookie missing from it."""
+    config = current_app.config
+    remember = config.get("REMEMBER_COOKIE_DURATION", timedelta(days=365))
+    return [
+        {
+            "name": config["SESSION_COOKIE_NAME"],
+            "purpose": _(
+                "Keeps you logged in while you browse, holds the security token of the site's "
+                "forms, and carries one-off messages such as “saved”."
+            ),
+            "lifetime": _("Until you close the browser"),
+        },
+        {
+            "name": config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+            "purpose": _(
+                "Set when you log in, so you stay logged in on this device. Logging out "
+                "removes it and makes every copy of it worthless."
+            ),
+            "lifetime": _lasting(remember.total_seconds()),
+        },
+        {
+            "name": browsers.COOKIE,
+            "purpose": _(
+                "Set when you open a gift link, so the giver sees how many different browsers "
+                "opened it. It holds a random number, not who you are."
+            ),
+            "lifetime": _lasting(browsers.MAX_AGE),
+        },
+        {
+            "name": "lang",
+            "purpose": _("Remembers the language you chose with the language switcher."),
+            "lifetime": _lasting(ONE_YEAR),
+        },
+    ]
+
+
+@bp.get("/contact")
+def contact():
+    return render_template("pages/contact.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html", cookies=site_cookies())
+
+
+@bp.get("/terms")
+def terms():
+    return render_template("pages/terms.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process is up and answering."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """The database answers and has the schema, so this instance can take traffic. A missing
+    SQLite file is reported, never created."""
+    if database.missing_sqlite_file(db.engine):
+        return {"status": "unavailable", "database": "missing"}, 503
+    try:
+        missing = database.missing_tables(db.session, db.metadata)
+    except DBAPIError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    if missing:
+        return {"status": "unavailable", "database": "no schema"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,49 @@
+"""The boxes beside every listing and article: jobs, most read, the reader's picks, and
+which listed articles the reader has saved. Each shared box is cached for every reader."""
+
+from flask_login import current_user
+
+from newsroom.core import clock
+from newsroom.extensions import db
+from newsroom.jobs import listings
+from newsroom.models import Article
+from newsroom.reading import reading_list, recommendations
+from newsroom.web.cache import cached
+from newsroom.web.helpers import request_now, setting
+
+
+def top_jobs() -> list[dict]:
+    def load() -> list[dict]:
+        return [
+            {"title": j.title, "employer": j.employer, "location": j.location, "url": j.url}
+            for j in listings.newest(db.session, limit=5)
+        ]
+
+    return cached("top-jobs", load)
+
+
+def most_read() -> recommendations.Recommendations:
+    now, tz = request_now(), setting("TIMEZONE")
+    key = f"most-read:{clock.local_date(now, tz).isoformat()}"
+    return cached(key, lambda: recommendations.popular(db.session, now, tz))
+
+
+def recommended(exclude_id: int | None = None) -> recommendations.Recommendations:
+    reader = current_user.id if current_user.is_authenticated else None
+    now = request_now()
+
+    def picks() -> list[recommendations.SidebarArticle]:
+        # Public teasers of the reader's own picks: a just-read article may linger for
+        # the sidebar's few seconds, as in any cached sidebar.
+        return cached(
+            f"picks:{reader}", lambda: recommendations.reader_picks(db.session, reader, now)
+        )
+
+    return recommendations.recommend(db.session, reader, now, most_read, exclude_id, picks=picks)
+
+
+def saved_ids(items: list[Article]) -> set[int]:
+    """The listed articles on the reader's list; only Digital+ readers see their list."""
+    if not (current_user.is_authenticated and current_user.has_digital_plus):
+        return set()
+    return reading_list.saved_ids(db.session, current_user.id, [a.id for a in items])

@@ -1,1 +1,0 @@
-"""The domain: plain functions with explicit inputs. They add and flush, never commit."""

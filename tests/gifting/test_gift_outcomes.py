@@ -1,0 +1,247 @@
+"""What a gift achieved: the distinct browsers that opened it (bots and previews left out),
+the accounts made after opening it, and Digital+ taken (credited to the most recent gift
+opened within 30 days), on "My gifts" and as JSON."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from newsroom.billing import subscriptions
+from newsroom.extensions import db
+from newsroom.gifting import browsers, giving, outcomes
+from newsroom.gifting.policy import gift_policy
+from newsroom.models import Gift, GiftOpen, GiftOutcome, Subscription
+from tests.helpers import (
+    BOTS,
+    BROWSER,
+    JSON,
+    PASSWORD,
+    SENTINEL,
+    csrf_token,
+    give,
+    local_path,
+    open_as,
+)
+
+
+@pytest.fixture
+def link(subscriber, subscriber_client, auth, make_article) -> str:
+    return local_path(give(auth, make_article()).get_json()["url"])
+
+
+def my_gifts(client) -> dict:
+    return client.get("/gifts", headers=JSON).get_json()
+
+
+def register(client, email: str, next_url: str = "/"):
+    token = csrf_token(client, "/register")
+    data = {"email": email, "name": "Ida Berg", "password": PASSWORD, "csrf_token": token}
+    return client.post(f"/register?next={next_url}", data=data, headers={"User-Agent": BROWSER})
+
+
+@pytest.mark.parametrize("user_agent", BOTS)
+def test_is_bot_knows_scanners_and_previews(user_agent):
+    assert browsers.is_bot(user_agent)
+
+
+def test_is_bot_lets_a_browser_through():
+    assert not browsers.is_bot(BROWSER)
+
+
+def test_opens_count_distinct_browsers_not_reloads(app, link, client):
+    first, second = app.test_client(), app.test_client()
+    for _ in range(3):
+        assert SENTINEL in open_as(first, link).get_data(as_text=True)
+    open_as(second, link)
+    gift = my_gifts(client)["gifts"][0]
+    assert gift["opens"] == 2
+    with app.app_context():
+        assert db.session.scalar(select(Gift.open_count)) == 4  # every good open, as before
+
+
+def test_opens_leave_out_bots_and_link_previews_but_they_still_see_it(app, link, client):
+    for user_agent in BOTS:
+        bot = app.test_client()
+        response = open_as(bot, link, user_agent)
+        assert SENTINEL in response.get_data(as_text=True)  # the preview works as ever
+        assert bot.get_cookie(browsers.COOKIE) is None  # and no cookie is set on a bot
+    assert my_gifts(client)["gifts"][0]["opens"] == 0
+    open_as(app.test_client(), link)
+    assert my_gifts(client)["gifts"][0]["opens"] == 1
+
+
+def test_open_sets_a_first_party_cookie_httponly_lax(app, link):
+    reader = app.test_client()
+    response = open_as(reader, link)
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if browsers.COOKIE in c)
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert reader.get_cookie(browsers.COOKIE) is not None
+
+
+def test_the_givers_own_open_is_not_counted(app, link, client):
+    open_as(client, link)
+    assert my_gifts(client)["gifts"][0]["opens"] == 0
+
+
+def test_gifts_json_has_the_documented_shape(app, link, client, auth):
+    body = my_gifts(client)
+    assert set(body) == {"gifts", "used", "limit", "renews_on"}
+    gift = body["gifts"][0]
+    assert set(gift) == {
+        "id",
+        "slug",
+        "url",
+        "created_at",
+        "expires_at",
+        "revoked",
+        "opens",
+        "signups",
+        "subscriptions",
+        "requests",
+    }
+    assert gift["revoked"] is False
+    auth.post(f"/gifts/{gift['id']}/revoke", json=True)
+    revoked = my_gifts(client)["gifts"][0]
+    assert revoked["revoked"].startswith(str(datetime.now(UTC).year))
+    assert revoked["url"] == gift["url"]  # kept for withdrawn gifts
+
+
+def test_signup_after_opening_is_credited_and_keeps_the_article(app, link, client):
+    reader = app.test_client()
+    open_as(reader, link)
+    response = register(reader, "ida@example.com", link.split("?")[0])
+    assert response.status_code == 302
+    assert my_gifts(client)["gifts"][0]["signups"] == 1
+    # Back without the link, logged in: the article stays readable while the link lasts.
+    plain = link.split("?")[0]
+    html = reader.get(plain, headers={"User-Agent": BROWSER}).get_data(as_text=True)
+    assert SENTINEL in html
+    assert "Karen gave you this article" in html
+
+
+def test_account_keeps_the_article_only_while_the_link_lasts(app, link, client, auth):
+    reader = app.test_client()
+    open_as(reader, link)
+    register(reader, "ida@example.com")
+    plain = link.split("?")[0]
+    gift_id = my_gifts(client)["gifts"][0]["id"]
+    auth.post(f"/gifts/{gift_id}/revoke", json=True)
+    assert SENTINEL not in reader.get(plain).get_data(as_text=True)
+
+
+def test_account_without_an_opened_gift_sees_the_paywall(app, link, make_user):
+    reader = app.test_client()
+    register(reader, "someone@example.com")
+    assert SENTINEL not in reader.get(link.split("?")[0]).get_data(as_text=True)
+
+
+def test_signup_without_a_gift_is_credited_to_nobody(app, link, client):
+    register(app.test_client(), "nobody@example.com")
+    assert my_gifts(client)["gifts"][0]["signups"] == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(GiftOutcome.id))) == 0
+
+
+def test_digital_plus_after_opening_is_credited_through_the_cli_period(app, link, client, runner):
+    reader = app.test_client()
+    open_as(reader, link)
+    register(reader, "ida@example.com")
+    result = runner.invoke(
+        args=["newsroom", "subscribe", "ida@example.com", "--until", "2099-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    gift = my_gifts(client)["gifts"][0]
+    assert (gift["signups"], gift["subscriptions"]) == (1, 1)
+
+
+def test_existing_account_logging_in_after_opening_is_credited_for_digital_plus(
+    app, link, client, make_user
+):
+    ida = make_user(email="ida@example.com")
+    reader = app.test_client()
+    open_as(reader, link)
+    token = csrf_token(reader, "/login")
+    reader.post("/login", data={"email": ida.email, "password": PASSWORD, "csrf_token": token})
+    with app.app_context():
+        now = datetime.now(UTC)
+        subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
+        db.session.commit()
+    gift = my_gifts(client)["gifts"][0]
+    assert (gift["signups"], gift["subscriptions"]) == (0, 1)
+
+
+def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
+    app, make_user, make_article
+):
+    karen = make_user(name="Karen Holm", digital_plus=True)
+    ole = make_user(name="Ole Dam", digital_plus=True)
+    ida = make_user(name="Ida Berg")
+    now = datetime.now(UTC)
+    first, second = make_article(), make_article()
+    with app.app_context():
+        policy_ = gifting_policy(app)
+        older = giving.give(db.session, karen, True, first, now, policy_).gift
+        newer = giving.give(db.session, ole, True, second, now, policy_).gift
+        db.session.add_all(
+            [
+                GiftOpen(
+                    gift_id=older.id,
+                    browser_id="a" * 32,
+                    user_id=ida.id,
+                    opened_at=now - timedelta(days=3),
+                ),
+                GiftOpen(
+                    gift_id=newer.id,
+                    browser_id="a" * 32,
+                    user_id=ida.id,
+                    opened_at=now - timedelta(days=1),
+                ),
+            ]
+        )
+        db.session.flush()
+        outcome = outcomes.record_digital_plus(db.session, ida.id, now)
+        assert outcome.gift_id == newer.id
+        # Only once per reader, whatever periods follow.
+        assert outcomes.record_digital_plus(db.session, ida.id, now) is None
+
+
+def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, make_article):
+    karen = make_user(name="Karen Holm", digital_plus=True)
+    ida = make_user(name="Ida Berg")
+    now = datetime.now(UTC)
+    article = make_article()
+    with app.app_context():
+        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
+        db.session.add(
+            GiftOpen(
+                gift_id=gift.id,
+                browser_id="b" * 32,
+                user_id=ida.id,
+                opened_at=now - timedelta(days=31),
+            )
+        )
+        db.session.flush()
+        assert outcomes.record_digital_plus(db.session, ida.id, now) is None
+
+
+def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, make_article):
+    karen = make_user(name="Karen Holm", digital_plus=True)
+    ida = make_user(name="Ida Berg")
+    now = datetime.now(UTC)
+    article = make_article()
+    with app.app_context():
+        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
+        db.session.add(
+            GiftOpen(gift_id=gift.id, browser_id="c" * 32, user_id=ida.id, opened_at=now)
+        )
+        db.session.flush()
+        period = subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
+        db.session.commit()
+        assert db.session.get(Subscription, period.id).is_active(now)
+        assert giving.figures(db.session, [gift.id])[gift.id].subscriptions == 1
+
+
+def gifting_policy(app):
+    return gift_policy()
