@@ -39,20 +39,24 @@ class InvalidLink(DomainError):
 
 class ExpiredLink(InvalidLink):
     code = "expired_link"
+    status = 410
 
 
 class LinkForAnotherAccount(InvalidLink):
     """Opened while logged in as someone else: nothing is changed for either account."""
 
     code = "link_for_another_account"
+    status = 403
 
 
 class AlreadyVerified(InvalidLink):
     code = "already_verified"
+    status = 409
 
 
 class EmailNotVerified(DomainError):
     code = "email_not_verified"
+    status = 403
 
 
 def require_verified(user: User) -> None:

@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 
 from newsroom.accounts import account_links
 from newsroom.web.errors import error_page
-from newsroom.web.json_errors import STATUS_BY_CODE
 
 
 def link_refused(refused: account_links.InvalidLink) -> Response:
     title, message = _why(refused)
-    return error_page(refused.code, title, message, STATUS_BY_CODE[refused.code])
+    return error_page(refused.code, title, message, refused.status)
 
 
 def _why(refused: account_links.InvalidLink) -> tuple[str, str]:

@@ -9,8 +9,8 @@ from itsdangerous.encoding import base64_encode
 
 from newsroom.accounts import operations
 from newsroom.extensions import db, login_manager
+from newsroom.web.errors import error_response
 from newsroom.web.helpers import request_now, wants_json
-from newsroom.web.json_errors import error_response
 
 
 class SmallPayloadSerializer(URLSafeTimedSerializer):
@@ -83,6 +83,6 @@ def init_login_manager() -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if wants_json():
-            return error_response("login_required", str(_l("Log in to continue.")))
+            return error_response("login_required", str(_l("Log in to continue.")), 401)
         flash(_l("Log in to continue."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

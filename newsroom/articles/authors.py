@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsroom.articles import queries
-from newsroom.articles.queries import Page
+from newsroom.core.pagination import Page
 from newsroom.models import Article, Author
 
 

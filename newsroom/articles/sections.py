@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from newsroom.articles import queries
-from newsroom.articles.queries import Page
+from newsroom.core.pagination import Page
 from newsroom.models import Article
 
 

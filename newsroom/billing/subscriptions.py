@@ -10,7 +10,7 @@ from newsroom.accounts.models import normalise_email
 from newsroom.billing.models import DIGITAL_PLUS, active_at
 from newsroom.core import clock
 from newsroom.core.errors import NotFound
-from newsroom.gifting import outcomes
+from newsroom.core.signals import digital_plus_started
 from newsroom.models import Subscription, User
 
 
@@ -85,11 +85,12 @@ def start_period(
     plan: str = DIGITAL_PLUS,
 ) -> Subscription:
     """Add a Digital+ period. Every new period starts here (the CLI's and the payment
-    provider's), so a gift that led to it is credited once, whichever way it came."""
+    provider's), so whatever follows a new period (crediting the gift that led to it) happens
+    once, whichever way it came."""
     period = Subscription(
         user_id=user_id, plan=plan, starts_at=starts_at, ends_at=ends_at, created_at=now
     )
     session.add(period)
     session.flush()
-    outcomes.record_digital_plus(session, user_id, now)
+    digital_plus_started.send(period, session=session, now=now)
     return period

@@ -19,10 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from newsroom.billing import provider, stripe_events, subscriptions
 from newsroom.billing.gateway import InvalidEvent, ProviderUnavailable, verify_event
 from newsroom.extensions import csrf, db, limiter
-from newsroom.web.errors import error_page, retry_later
+from newsroom.web.errors import error_page, error_response, retry_later
 from newsroom.web.forms import ActionForm
 from newsroom.web.helpers import private, request_now, safe_next, setting, site_url
-from newsroom.web.json_errors import error_response
 from newsroom.web.limits import client_address
 
 bp = Blueprint("billing", __name__)
@@ -97,7 +96,7 @@ def welcome():
 def status():
     """JSON for the page after Checkout: has the webhook granted Digital+ yet?"""
     if not current_user.is_authenticated:
-        return private(error_response("login_required", _("Log in to continue.")))
+        return private(error_response("login_required", _("Log in to continue."), 401))
     state = subscriptions.status(db.session, current_user.id, request_now())
     ends_at = state.ends_at.isoformat() if state.ends_at else None
     return private(jsonify({"digital_plus": state.active, "ends_at": ends_at}))

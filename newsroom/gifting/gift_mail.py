@@ -3,7 +3,7 @@ nowhere (the outbox forgets a gift mail once it is sent or given up)."""
 
 from email_validator import EmailNotValidError, validate_email
 
-from newsroom.core.errors import InvalidRecipient
+from newsroom.gifting.errors import InvalidRecipient
 
 MAX_ADDRESS_LENGTH = 254
 

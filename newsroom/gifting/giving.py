@@ -12,17 +12,12 @@ from sqlalchemy.orm import Session
 
 from newsroom.accounts.models import first_name
 from newsroom.articles.paywall import GiftState
-from newsroom.articles.queries import Page, paginate
 from newsroom.billing.subscriptions import period_active
 from newsroom.core import clock, signing
-from newsroom.core.errors import (
-    AllowanceUsed,
-    DigitalPlusRequired,
-    InvalidNote,
-    NotFound,
-    NotGiftable,
-)
+from newsroom.core.errors import DigitalPlusRequired, NotFound
+from newsroom.core.pagination import Page, paginate
 from newsroom.database import begin_write
+from newsroom.gifting.errors import AllowanceUsed, InvalidNote, NotGiftable
 from newsroom.gifting.models import DIGITAL_PLUS, NOTE_MAX_LENGTH, SIGNUP
 from newsroom.models import (
     Article,

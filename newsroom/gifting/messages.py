@@ -7,8 +7,9 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from newsroom.core.errors import DomainError, InvalidNote, InvalidRecipient
+from newsroom.core.errors import DomainError
 from newsroom.gifting import giving
+from newsroom.gifting.errors import InvalidNote, InvalidRecipient
 from newsroom.gifting.models import NOTE_MAX_LENGTH
 from newsroom.models import Gift
 from newsroom.web.i18n import local_date

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from newsroom.billing.models import Subscription
+from newsroom.core.signals import digital_plus_started
 from newsroom.gifting.models import DIGITAL_PLUS, SIGNUP
 from newsroom.models import GiftOpen, GiftOutcome
 
@@ -49,6 +51,11 @@ def record_signup(
     outcome = _credit(session, gift_id, user_id, SIGNUP, now)
     session.flush()
     return outcome
+
+
+@digital_plus_started.connect
+def _credit_new_period(period: Subscription, session: Session, now: datetime) -> None:
+    record_digital_plus(session, period.user_id, now)
 
 
 def record_digital_plus(session: Session, user_id: int, now: datetime) -> GiftOutcome | None:

@@ -22,15 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.accounts import account_links
 from newsroom.articles import queries
-from newsroom.core.errors import (
-    AllowanceUsed,
-    DigitalPlusRequired,
-    DomainError,
-    InvalidNote,
-    InvalidRecipient,
-    NotFound,
-    NotGiftable,
-)
+from newsroom.core.errors import DigitalPlusRequired, DomainError, NotFound
 from newsroom.extensions import db, limiter
 from newsroom.gifting import gift_mail, giving, messages
 from newsroom.gifting.api import gift_json, given_json
@@ -40,12 +32,12 @@ from newsroom.gifting.dialog import (
     dialog_for,
     gift_url,
 )
+from newsroom.gifting.errors import AllowanceUsed, InvalidNote, InvalidRecipient, NotGiftable
 from newsroom.gifting.policy import gift_policy
 from newsroom.mail.delivery import queue_mail
 from newsroom.models import Gift
-from newsroom.web.errors import error_page, retry_later
+from newsroom.web.errors import error_page, error_response, retry_later
 from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
-from newsroom.web.json_errors import STATUS_BY_CODE, error_response
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
@@ -168,32 +160,32 @@ def _technical(error: SQLAlchemyError, article, note: str, mail_to: str) -> Resp
 def _mail_refused(error: DomainError, article, note: str, mail_to: str) -> Response:
     message = messages.gift_mail_refused(error)
     if wants_json():
-        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+        return error_response(error.code, message, error.status)
     dialog = dialog_for(article)
     dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
     dialog.note = note
-    return _page(article, dialog, STATUS_BY_CODE[error.code])
+    return _page(article, dialog, error.status)
 
 
 @_refused.register
 def _note_refused(error: InvalidNote, article, note: str, mail_to: str) -> Response:
     message = messages.note_problem(error)
     if wants_json():
-        return error_response(error.code, message, STATUS_BY_CODE[error.code])
+        return error_response(error.code, message, error.status)
     dialog = dialog_for(article)
     dialog.note, dialog.note_error = note, message
-    return _page(article, dialog, STATUS_BY_CODE[error.code])
+    return _page(article, dialog, error.status)
 
 
 @_refused.register
 def _not_giftable(error: NotGiftable, article, note: str, mail_to: str) -> Response:
-    return _answer(STATUS_BY_CODE[error.code], error.code, article, messages.not_giftable())
+    return _answer(error.status, error.code, article, messages.not_giftable())
 
 
 @_refused.register
 def _no_digital_plus(error: DigitalPlusRequired, article, note: str, mail_to: str) -> Response:
     message = messages.gift_upsell(setting("GIFTS_PER_MONTH"))
-    return _answer(STATUS_BY_CODE[error.code], error.code, article, message)
+    return _answer(error.status, error.code, article, message)
 
 
 @_refused.register
@@ -203,7 +195,7 @@ def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> R
     allowance = error.allowance
     extra = {**allowance_json(allowance), "renewal_text": messages.allowance_renews(allowance)}
     message = messages.allowance_used(allowance)
-    return _answer(STATUS_BY_CODE[error.code], error.code, article, message, extra)
+    return _answer(error.status, error.code, article, message, extra)
 
 
 @bp.get("/gifts")
@@ -245,7 +237,7 @@ def revoke(gift_id: int):
         gift = giving.revoke(db.session, current_user.id, gift_id, request_now())
     except NotFound:
         if wants_json():
-            return error_response("not_found", _("There is no such gift."))
+            return error_response("not_found", _("There is no such gift."), 404)
         abort(404)
     db.session.commit()
     if wants_json():

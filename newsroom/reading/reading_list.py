@@ -8,8 +8,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, contains_eager
 
 from newsroom.articles.models import visible_at
-from newsroom.articles.queries import Page, find_visible, paginate
+from newsroom.articles.queries import find_visible
 from newsroom.core.errors import DigitalPlusRequired, NotFound
+from newsroom.core.pagination import Page, paginate
 from newsroom.database import begin_write, upsert_insert
 from newsroom.models import Article, ArticleRead, ReadingListItem
 

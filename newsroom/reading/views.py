@@ -21,9 +21,8 @@ from newsroom.core.errors import DigitalPlusRequired
 from newsroom.extensions import db
 from newsroom.gifting import messages
 from newsroom.reading import reading_list
-from newsroom.web.errors import technical_error
+from newsroom.web.errors import error_response, technical_error
 from newsroom.web.helpers import page_number, private, request_now, safe_next, setting, wants_json
-from newsroom.web.json_errors import error_response
 
 bp = Blueprint("reading_list", __name__)
 log = logging.getLogger("newsroom.reading_list")
@@ -85,7 +84,9 @@ def _change(slug: str, action) -> Response:
         db.session.rollback()
         if wants_json():
             code = "digital_plus_required" if current_user.is_authenticated else "login_required"
-            return error_response(code, messages.reading_list_upsell())
+            return error_response(
+                code, messages.reading_list_upsell(), 403 if current_user.is_authenticated else 401
+            )
         return redirect(url_for("reading_list.offer", next=back), 303)
     except SQLAlchemyError:
         db.session.rollback()

@@ -15,7 +15,7 @@ from sqlalchemy import column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from newsroom.articles import queries
-from newsroom.articles.queries import Page
+from newsroom.core.pagination import Page
 from newsroom.models import Article
 from newsroom.search.indexing import STEMMED, WORD, configuration, plain_text, stem
 from newsroom.search.models import POSTGRES_TABLE, SQLITE_FULL, SQLITE_PUBLIC

@@ -1,21 +1,27 @@
-"""Error pages and JSON errors. A failure rolls back, so nothing half-done is kept."""
+"""Error pages and JSON errors. A failure rolls back, so nothing half-done is kept.
+
+Every JSON error has one shape: {"error": code, "message": text}."""
 
 import logging
 
-from flask import Flask, Response, g, make_response, render_template
+from flask import Flask, Response, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from newsroom.accounts.session import Anonymous
 from newsroom.core.errors import DomainError, NotFound
-from newsroom.extensions import db
+from newsroom.extensions import db, login_manager
 from newsroom.web.helpers import wants_json
-from newsroom.web.json_errors import STATUS_BY_CODE, error_response
 
 log = logging.getLogger("newsroom.errors")
 RETRY_AFTER_SECONDS = 5
+
+
+def error_response(code: str, message: str, status: int, **extra) -> Response:
+    response = jsonify({"error": code, "message": message, **extra})
+    response.status_code = status
+    return response
 
 
 def error_page(
@@ -91,7 +97,7 @@ def init_app(app: Flask) -> None:
         detail = str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
         log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
         # Render as anonymous: loading the user would need the database that just failed.
-        g._login_user = Anonymous()
+        g._login_user = login_manager.anonymous_user()
         return technical_error(
             _("We could not reach our database. Nothing was changed. Try again in a moment."),
             "errors/500.html",
@@ -104,9 +110,7 @@ def init_app(app: Flask) -> None:
         if isinstance(error, NotFound):
             return not_found(error)
         message = _("That could not be done, and nothing was changed.")
-        return error_page(
-            error.code, _("Not allowed"), message, STATUS_BY_CODE.get(error.code, 400)
-        )
+        return error_page(error.code, _("Not allowed"), message, error.status)
 
     @app.errorhandler(InternalServerError)
     def internal_error(_error):

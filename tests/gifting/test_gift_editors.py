@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from newsroom.articles import importing
 from newsroom.core import clock
-from newsroom.core.errors import AllowanceUsed, NotGiftable
 from newsroom.extensions import db
 from newsroom.gifting import giving
+from newsroom.gifting.errors import AllowanceUsed, NotGiftable
 from newsroom.gifting.models import DIGITAL_PLUS, SIGNUP
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Article, Gift, GiftOpen, GiftOutcome, Plan, Subscription

@@ -3,9 +3,9 @@ recipient beside the giver's name and nowhere else."""
 
 import pytest
 
-from newsroom.core.errors import InvalidNote
 from newsroom.extensions import db
 from newsroom.gifting import giving
+from newsroom.gifting.errors import InvalidNote
 from newsroom.models import Gift
 from tests.helpers import csrf_token, gift_path, give, local_path, only_gift, open_as
 

@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 
 from newsroom.articles.paywall import GiftState
 from newsroom.core import clock, signing
-from newsroom.core.errors import AllowanceUsed, DigitalPlusRequired, NotFound
+from newsroom.core.errors import DigitalPlusRequired, NotFound
 from newsroom.extensions import db
 from newsroom.gifting import giving
+from newsroom.gifting.errors import AllowanceUsed
 from newsroom.gifting.giving import Policy
 from newsroom.models import Gift
 

@@ -1,0 +1,36 @@
+"""Why a gift was refused."""
+
+from typing import TYPE_CHECKING
+
+from newsroom.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from newsroom.gifting.giving import Allowance
+
+
+class AllowanceUsed(DomainError):
+    code = "allowance_used"
+    status = 409
+
+    def __init__(self, allowance: "Allowance") -> None:
+        super().__init__("allowance used")
+        self.allowance = allowance
+
+
+class NotGiftable(DomainError):
+    """The editors have kept this article from being given."""
+
+    code = "not_giftable"
+    status = 409
+
+
+class InvalidNote(DomainError):
+    """A gift note too long, or holding control or bidirectional characters."""
+
+    code = "invalid_note"
+
+
+class InvalidRecipient(DomainError):
+    """A friend's address for a gift mail that is not an e-mail address."""
+
+    code = "invalid_email"
