@@ -52,8 +52,8 @@ def test_add_service_twice_keeps_one_row(app, make_user, make_article):
     user, article = make_user(digital_plus=True), make_article()
     now = datetime.now(UTC)
     with app.app_context():
-        first = reading_list.add(db.session, user.id, True, article.slug, now)
-        second = reading_list.add(db.session, user.id, True, article.slug, now)
+        first = reading_list.add(db.session, user.id, article.slug, now)
+        second = reading_list.add(db.session, user.id, article.slug, now)
         db.session.commit()
     assert (first.changed, second.changed) == (True, False)
     assert rows(app, user.id) == [article.id]
@@ -62,13 +62,37 @@ def test_add_service_twice_keeps_one_row(app, make_user, make_article):
 def test_add_service_requires_digital_plus(app, make_user, make_article):
     user, article = make_user(), make_article()
     with app.app_context(), pytest.raises(DigitalPlusRequired):
-        reading_list.add(db.session, user.id, False, article.slug, datetime.now(UTC))
+        reading_list.add(db.session, user.id, article.slug, datetime.now(UTC))
 
 
 def test_add_service_unknown_slug_is_not_found(app, make_user):
     user = make_user(digital_plus=True)
     with app.app_context(), pytest.raises(NotFound):
-        reading_list.add(db.session, user.id, True, "no-such-article", datetime.now(UTC))
+        reading_list.add(db.session, user.id, "no-such-article", datetime.now(UTC))
+
+
+def test_add_service_anonymous_requires_digital_plus(app, make_article):
+    article = make_article()
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.add(db.session, None, article.slug, datetime.now(UTC))
+
+
+def test_add_service_without_digital_plus_is_refused_before_not_found(app, make_user):
+    user = make_user()
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.add(db.session, user.id, "no-such-article", datetime.now(UTC))
+
+
+def test_remove_service_lapsed_subscriber_is_refused_and_keeps_the_row(
+    app, make_user, make_article
+):
+    now = datetime.now(UTC)
+    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
+    article = make_article()
+    save(app, user.id, article.id, now - timedelta(days=30))
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.remove(db.session, user.id, article.slug, now)
+    assert rows(app, user.id) == [article.id]
 
 
 def test_add_service_simultaneous_adds_leave_one_row(app, make_user, make_article):
@@ -80,7 +104,7 @@ def test_add_service_simultaneous_adds_leave_one_row(app, make_user, make_articl
         try:
             with app.app_context():
                 barrier.wait()
-                reading_list.add(db.session, user.id, True, article.slug, datetime.now(UTC))
+                reading_list.add(db.session, user.id, article.slug, datetime.now(UTC))
                 db.session.commit()
                 db.session.remove()
         except BaseException as exc:  # reported below, not lost in the thread
@@ -106,7 +130,15 @@ def test_saved_ids_names_only_saved_articles(app, make_user, make_article):
 def test_saved_page_requires_digital_plus(app, make_user):
     user = make_user()
     with app.app_context(), pytest.raises(DigitalPlusRequired):
-        reading_list.saved_page(db.session, user.id, False, datetime.now(UTC), 1, 20)
+        reading_list.saved_page(db.session, user.id, datetime.now(UTC), 1, 20)
+
+
+def test_saved_page_lapsed_subscriber_with_saved_articles_is_refused(app, make_user, make_article):
+    now = datetime.now(UTC)
+    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
+    save(app, user.id, make_article().id, now - timedelta(days=30))
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.saved_page(db.session, user.id, now, 1, 20)
 
 
 # ---- adding and removing over HTTP -------------------------------------------------------
@@ -299,6 +331,26 @@ def test_add_failure_keeps_the_existing_list(
     save(app, subscriber.id, kept.id, datetime.now(UTC))
     auth.post(f"/reading-list/{failed.slug}", json=True)
     assert rows(app, subscriber.id) == [kept.id]
+
+
+def test_index_database_failure_is_the_sites_technical_page(
+    app, client, subscriber, subscriber_client
+):
+    with app.app_context():
+        engine = db.engine
+
+    def fail(conn, cursor, statement, parameters, context, executemany):
+        if "FROM reading_list_items" in statement:
+            raise OperationalError(statement, parameters, RuntimeError("disk I/O error"))
+
+    event.listen(engine, "after_cursor_execute", fail)
+    try:
+        response = client.get("/reading-list")
+    finally:
+        event.remove(engine, "after_cursor_execute", fail)
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "We could not reach our database." in page and FAILURE not in page
 
 
 # ---- the list page -----------------------------------------------------------------------
