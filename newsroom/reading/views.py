@@ -23,14 +23,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.core.errors import DigitalPlusRequired
 from newsroom.extensions import db
-from newsroom.gifting import messages
-from newsroom.reading import reading_list
+from newsroom.reading import messages, reading_list
 from newsroom.web.errors import error_response, technical_error
 from newsroom.web.helpers import page_number, private, request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
 changes = Blueprint("changes", __name__)
 log = logging.getLogger("newsroom.reading_list")
+
+
+@bp.record_once
+def _messages_for_templates(state) -> None:
+    # A global (not only a context variable) so imported macros see it too.
+    state.app.jinja_env.globals["reading_messages"] = messages
 
 
 def _upsell(status: int, next_url: str) -> Response:
