@@ -63,10 +63,13 @@ VERSION_KEY = "content-version"
 ANONYMOUS_SESSION_KEYS = frozenset({"csrf_token", "_fresh"})
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
 KEEP = "newsroom.page_cache.keep"  # environ key: what the app asks the layer to keep
+KEPT_PAGE = "kept-page"  # store key of a kept page (beside frames, parts and article rows)
 
 
 @dataclass(frozen=True)
-class Page:
+class KeptPage:
+    """A page as kept for every anonymous reader."""
+
     parts: tuple[bytes, ...]  # the page split where the CSRF token goes
     headers: tuple[tuple[str, str], ...]  # the app's final headers, without cookies/length
     endpoint: str
@@ -201,16 +204,16 @@ class PageCache:
         version = self.sync_version()
         if version is None:
             return None
-        entry = self.store.get(("page", (*base, version)))
+        entry = self.store.get((KEPT_PAGE, (*base, version)))
         if entry is None or entry[0] <= time.monotonic():
             return None
-        page: Page = entry[1]
+        kept: KeptPage = entry[1]
         modified = not isinstance(data.get("csrf_token"), str)
         if modified:
             data["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
         token = self.csrf_serializer().dumps(data["csrf_token"]).encode()
-        body = token.join(page.parts)
-        headers = [*page.headers, ("Content-Length", str(len(body)))]
+        body = token.join(kept.parts)
+        headers = [*kept.headers, ("Content-Length", str(len(body)))]
         if modified:
             headers.append(("Set-Cookie", self.session_cookie(session_name, data)))
         start_response("200 OK", headers)
@@ -219,7 +222,7 @@ class PageCache:
                 {
                     "method": "GET",
                     "path": path,
-                    "endpoint": page.endpoint,
+                    "endpoint": kept.endpoint,
                     "status": 200,
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                     "user": "anonymous",
@@ -274,9 +277,9 @@ class PageCache:
                         for n, v in headers
                         if n.lower() not in ("set-cookie", "content-length")
                     )
-                    self.store[("page", key)] = (
+                    self.store[(KEPT_PAGE, key)] = (
                         time.monotonic() + seconds,
-                        Page(parts, stored, endpoint),
+                        KeptPage(parts, stored, endpoint),
                     )
             return start_response(status, headers, exc_info)
 
@@ -324,12 +327,12 @@ def mark_shareable() -> None:
     )
     if base[2] != str(get_locale()):  # the app's own choice must be the key's
         return
-    g.page_key = (*base, version)
+    g.kept_page_key = (*base, version)
 
 
 def csrf_token() -> str:
     """The templates' csrf_token(): the placeholder while a shared page is being rendered."""
-    if g.get("page_key") is not None or g.get("rendering_frame"):
+    if g.get("kept_page_key") is not None or g.get("rendering_frame"):
         return _cache().marker
     return reader_token()
 
@@ -463,7 +466,7 @@ def _seconds_to_keep() -> float:
 def keep_rendered_page(response: Response) -> Response:
     """after_request: hand a page rendered for every anonymous reader to the layer to keep,
     and give this reader their own token in place of the placeholder (on any response)."""
-    key = g.pop("page_key", None)
+    key = g.pop("kept_page_key", None)
     if key is None or response.direct_passthrough:
         return response
     body = response.get_data()
