@@ -14,7 +14,8 @@ from newsroom.articles.opening import Opening
 from newsroom.articles.paywall import Access, Grant
 from newsroom.articles.queries import ArticleRecord
 from newsroom.articles.share import share_links
-from newsroom.delivery.page_cache import render_in_frame, sync_content_version
+from newsroom.delivery.frames import render_in_frame
+from newsroom.delivery.keeper import sync_content_version
 from newsroom.extensions import db
 from newsroom.gifting.dialog import dialog_for
 from newsroom.reading import history, recommendations
