@@ -38,6 +38,21 @@ def save(app, user_id: int, article_id: int, saved_at: datetime) -> None:
         db.session.commit()
 
 
+def last_read(app, user_id: int, article_id: int, at: datetime) -> None:
+    """The reader first opened the article a day before `at` and last at `at`."""
+    with app.app_context():
+        db.session.add(
+            ArticleRead(
+                user_id=user_id,
+                article_id=article_id,
+                first_read_at=at - timedelta(days=1),
+                last_read_at=at,
+                last_read_on=at.date(),
+            )
+        )
+        db.session.commit()
+
+
 @pytest.fixture
 def registered(make_user, auth):
     user = make_user()
@@ -406,17 +421,7 @@ def test_index_marks_articles_opened_since_saving(
     article = make_article()
     saved_at = datetime.now(UTC) - timedelta(hours=2)
     save(app, subscriber.id, article.id, saved_at)
-    with app.app_context():
-        db.session.add(
-            ArticleRead(
-                user_id=subscriber.id,
-                article_id=article.id,
-                first_read_at=saved_at - timedelta(days=1),
-                last_read_at=saved_at + timedelta(hours=1),
-                last_read_on=(saved_at + timedelta(hours=1)).date(),
-            )
-        )
-        db.session.commit()
+    last_read(app, subscriber.id, article.id, saved_at + timedelta(hours=1))
     assert "Opened since you saved it" in client.get("/reading-list").get_data(as_text=True)
 
 
@@ -426,17 +431,7 @@ def test_index_marks_articles_read_only_before_saving_as_unopened(
     article = make_article()
     saved_at = datetime.now(UTC) - timedelta(hours=2)
     save(app, subscriber.id, article.id, saved_at)
-    with app.app_context():
-        db.session.add(
-            ArticleRead(
-                user_id=subscriber.id,
-                article_id=article.id,
-                first_read_at=saved_at - timedelta(days=1),
-                last_read_at=saved_at - timedelta(days=1),
-                last_read_on=(saved_at - timedelta(days=1)).date(),
-            )
-        )
-        db.session.commit()
+    last_read(app, subscriber.id, article.id, saved_at - timedelta(days=1))
     assert "Not opened since you saved it" in client.get("/reading-list").get_data(as_text=True)
 
 
