@@ -2,9 +2,7 @@
 
 import re
 import signal
-import sys
 import threading
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -12,65 +10,28 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from newsroom.accounts import account_links, account_mail, operations
-from newsroom.articles import importing
+from newsroom.articles.cli import import_command
 from newsroom.billing import provider, subscriptions
 from newsroom.billing.gateway import ProviderUnavailable
 from newsroom.core import clock
 from newsroom.core.errors import NotFound
-from newsroom.demo import loading
+from newsroom.demo.cli import demo_command
 from newsroom.extensions import db
 from newsroom.gifting import giving
-from newsroom.jobs import listings
+from newsroom.jobs.cli import jobs_command
 from newsroom.mail import delivery
 from newsroom.models import Article
-from newsroom.search import indexing
+from newsroom.search.cli import reindex_command
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
+newsroom_cli.add_command(import_command)
+newsroom_cli.add_command(reindex_command)
+newsroom_cli.add_command(jobs_command)
+newsroom_cli.add_command(demo_command)
 
 
 def _tz() -> str:
     return current_app.config["TIMEZONE"]
-
-
-@newsroom_cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def import_command(paths: tuple[Path, ...]) -> None:
-    """Import Markdown articles (files or folders). Re-importing a slug updates it."""
-    report = importing.import_paths(db.session, list(paths), _tz())
-    db.session.commit()
-    for slug in report.created:
-        click.echo(f"created {slug}")
-    for slug in report.updated:
-        click.echo(f"updated {slug}")
-    for problem in report.problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(
-        f"{len(report.created)} created, {len(report.updated)} updated, "
-        f"{len({p.path for p in report.problems})} file(s) with errors"
-    )
-    if report.problems:
-        sys.exit(1)
-
-
-@newsroom_cli.command("reindex")
-def reindex_command() -> None:
-    """Rebuild the search index from the articles (importing keeps it current)."""
-    written = indexing.reindex_all(db.session)
-    db.session.commit()
-    click.echo(f"{written} article(s) indexed")
-
-
-@newsroom_cli.command("jobs")
-@click.argument("path", type=click.Path(path_type=Path))
-def jobs_command(path: Path) -> None:
-    """Load job listings from a YAML list (title, employer, location, url, posted_at)."""
-    loaded, problems = listings.import_jobs(db.session, path, _tz())
-    db.session.commit()
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(f"{loaded} job(s) loaded")
-    if problems:
-        sys.exit(1)
 
 
 @newsroom_cli.command("subscribe")
@@ -98,22 +59,6 @@ def subscribe_command(email: str, until) -> None:
         click.echo(f"{email}: Digital+ until {ends_local:%Y-%m-%d %H:%M %Z}")
     else:
         click.echo(f"{email}: Digital+ ended {ends_local:%Y-%m-%d %H:%M %Z}")
-
-
-@newsroom_cli.command("demo")
-def demo_command() -> None:
-    """Load the demo articles, authors, jobs and two demo accounts (safe to run again)."""
-    result = loading.load(
-        db.session,
-        now=clock.now(),
-        tz=_tz(),
-        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-    )
-    db.session.commit()
-    click.echo(f"{result.articles} demo articles, {result.jobs} jobs")
-    click.echo("Demo accounts (development only; passwords are new on every run):")
-    for account in result.accounts:
-        click.echo(f"  {account.label:<28} {account.email}  password: {account.password}")
 
 
 @newsroom_cli.command("mail-worker")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from newsroom.articles import paywall
 from newsroom.articles.paywall import Access, GiftState
 from newsroom.articles.queries import ArticleRecord
+from newsroom.billing.subscriptions import active_clause
 from newsroom.gifting import giving
 from newsroom.reading import history
 
@@ -20,6 +21,7 @@ class Opening:
     gift: giving.LinkCheck | None  # the gift the reader came with or kept, when there is one
     state: history.ReaderState | None  # None for an anonymous reader
     link_given: bool  # a gift token came with the request, good or not
+    digital_plus: bool  # the reader has Digital+ now
 
     @property
     def gift_counted(self) -> bool:
@@ -36,14 +38,13 @@ def open_article(
     session: Session,
     article: ArticleRecord,
     reader_id: int | None,
-    has_digital_plus: bool,
     token: str | None,
     now: datetime,
     policy: giving.Policy,
     browser_id: Callable[[], str | None],
 ) -> Opening:
     """`browser_id` is asked only when a gift link is opened (it may mint a new id)."""
-    state = history.state_of(session, reader_id, article.id) if reader_id is not None else None
+    state, has_digital_plus = reader_standing(session, reader_id, article.id, now)
     gift = None
     if token is not None and article.locked:
         gift = giving.open_gift(
@@ -54,4 +55,19 @@ def open_article(
         kept = giving.account_gift(session, reader_id, article.id, now)
         gift = kept if kept.state is GiftState.VALID else None
     access = paywall.access(article, has_digital_plus, gift.state if gift else None)
-    return Opening(access, gift, state, token is not None)
+    return Opening(access, gift, state, token is not None, has_digital_plus)
+
+
+def reader_standing(
+    session: Session, reader_id: int | None, article_id: int, now: datetime
+) -> tuple[history.ReaderState | None, bool]:
+    """The reader's history with the article and whether they have Digital+ now, in the one
+    query the page makes for a logged-in reader anyway."""
+    if reader_id is None:
+        return None, False
+    query = history.state_query(reader_id, article_id).add_columns(active_clause(reader_id, now))
+    row = session.execute(query).first()
+    if row is None:  # the article went between loading its record and now
+        return history.ReaderState(), False
+    *state, has_digital_plus = row
+    return history.ReaderState(*state), bool(has_digital_plus)

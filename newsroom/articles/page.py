@@ -14,7 +14,8 @@ from newsroom.articles.opening import Opening
 from newsroom.articles.paywall import Access, Grant
 from newsroom.articles.queries import ArticleRecord
 from newsroom.articles.share import share_links
-from newsroom.delivery.page_cache import render_in_frame, sync_content_version
+from newsroom.delivery.frames import render_in_frame
+from newsroom.delivery.keeper import sync_content_version
 from newsroom.extensions import db
 from newsroom.gifting.dialog import dialog_for
 from newsroom.reading import history, recommendations
@@ -43,11 +44,11 @@ def article_record(slug: str) -> ArticleRecord | None:
 def render_article(article: ArticleRecord, opening: Opening) -> str:
     access, opened = opening.access, opening.gift
     state = opening.state
-    saved = bool(state and state.saved and current_user.has_digital_plus)
+    saved = bool(state and state.saved and opening.digital_plus)
     url = site_url(url_for("articles.show", slug=article.slug))
     dialog = None
     # A gift recipient is offered Digital+ instead: giving would only lead to an upsell.
-    if access.grant is not Grant.GIFT and (article.locked or current_user.has_digital_plus):
+    if access.grant is not Grant.GIFT and (article.locked or opening.digital_plus):
         dialog = dialog_for(article)
     own = {
         "article": article,
@@ -67,7 +68,7 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
             "jobs": top_jobs(),
         }
 
-    if shares_the_subscriber_frame(opened):
+    if shares_the_subscriber_frame(opening):
         # Every Digital+ reader sees the same page but for the gift dialog, the reading-list
         # toggle, the recommendations and the verify banner: kept once, those filled in.
         locale = (str(get_locale()), format_locale())
@@ -108,12 +109,11 @@ def gift_part_key(article, dialog, locale: tuple) -> tuple | None:
     return ("gift", article.slug, *locale, dialog.state, dialog.allowance, dialog.message)
 
 
-def shares_the_subscriber_frame(opened) -> bool:
+def shares_the_subscriber_frame(opening: Opening) -> bool:
     """A Digital+ reader without a gift token, any parameter or a message waiting."""
     return (
-        current_user.is_authenticated
-        and current_user.has_digital_plus
-        and opened is None
+        opening.digital_plus
+        and opening.gift is None
         and not request.args
         and "_flashes" not in session
     )

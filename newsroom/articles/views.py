@@ -74,8 +74,7 @@ def show(slug: str):
     opening = open_article(
         db.session,
         article,
-        current_user.id if current_user.is_authenticated else None,
-        current_user.has_digital_plus,
+        current_user.id,
         token,
         now,
         gift_policy(),

@@ -91,22 +91,3 @@ def link_works_until(gift: Gift) -> str:
         "The link works until %(date)s.",
         date=local_date(gift.expires_at - timedelta(microseconds=1), "long"),
     )
-
-
-def reading_list_upsell() -> str:
-    return _(
-        "This feature requires Digital+: with a Digital+ subscription you can make your own "
-        "reading list and read the articles when it suits you"
-    )
-
-
-def reading_list_failed(adding: bool) -> str:
-    if adding:
-        return _(
-            "The article could not be added to the reading list because of a technical "
-            "error. Try again later."
-        )
-    return _(
-        "The article could not be removed from the reading list because of a "
-        "technical error. Try again later."
-    )

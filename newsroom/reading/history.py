@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from newsroom.articles.queries import visible
@@ -36,9 +36,9 @@ class ReaderState:
         )
 
 
-def state_of(session: Session, user_id: int, article_id: int) -> ReaderState:
-    """The reader's history and reading-list entry for one article."""
-    row = session.execute(
+def state_query(user_id: int, article_id: int) -> Select:
+    """The reader's history and reading-list entry for one article, as one row."""
+    return (
         select(ArticleRead.last_read_on, ArticleRead.last_read_at, ReadingListItem.saved_at)
         .select_from(Article)
         .outerjoin(
@@ -50,7 +50,11 @@ def state_of(session: Session, user_id: int, article_id: int) -> ReaderState:
             (ReadingListItem.article_id == Article.id) & (ReadingListItem.user_id == user_id),
         )
         .where(Article.id == article_id)
-    ).first()
+    )
+
+
+def state_of(session: Session, user_id: int, article_id: int) -> ReaderState:
+    row = session.execute(state_query(user_id, article_id)).first()
     return ReaderState(*row) if row else ReaderState()
 
 

@@ -1,4 +1,8 @@
-"""The reading list page and its add/remove actions. JSON and HTML come from the same handlers."""
+"""The reading list page and its add/remove actions. JSON and HTML come from the same handlers.
+
+The list page answers a reader without Digital+ with the offer; the add/remove actions
+(their own blueprint, nested in the list's) answer it, and a database fault, in their own
+way: a JSON refusal or a redirect to the offer, and a 503 naming the change that failed."""
 
 import logging
 
@@ -19,13 +23,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.core.errors import DigitalPlusRequired
 from newsroom.extensions import db
-from newsroom.gifting import messages
-from newsroom.reading import reading_list
+from newsroom.reading import messages, reading_list
 from newsroom.web.errors import error_response, technical_error
 from newsroom.web.helpers import page_number, private, request_now, safe_next, setting, wants_json
 
 bp = Blueprint("reading_list", __name__)
+changes = Blueprint("changes", __name__)
 log = logging.getLogger("newsroom.reading_list")
+
+
+@bp.record_once
+def _messages_for_templates(state) -> None:
+    # A global (not only a context variable) so imported macros see it too.
+    state.app.jinja_env.globals["reading_messages"] = messages
 
 
 def _upsell(status: int, next_url: str) -> Response:
@@ -36,19 +46,22 @@ def _upsell(status: int, next_url: str) -> Response:
 @bp.get("/reading-list")
 @login_required
 def index():
-    try:
-        page = reading_list.saved_page(
-            db.session,
-            current_user.id,
-            current_user.has_digital_plus,
-            request_now(),
-            page_number(),
-            setting("READING_LIST_PER_PAGE"),
-        )
-    except DigitalPlusRequired:
-        return _upsell(200, url_for("reading_list.index"))
+    page = reading_list.saved_page(
+        db.session,
+        current_user.id,
+        request_now(),
+        page_number(),
+        setting("READING_LIST_PER_PAGE"),
+    )
     html = render_template("reading_list/index.html", offer=False, page=page, next_url=None)
     return private(html)
+
+
+@bp.errorhandler(DigitalPlusRequired)
+def list_needs_digital_plus(_error: DigitalPlusRequired) -> Response:
+    """The list of a reader without Digital+ (kept through a lapse) stays behind the offer."""
+    db.session.rollback()
+    return _upsell(200, url_for("reading_list.index"))
 
 
 @bp.get("/reading-list/offer")
@@ -59,44 +72,32 @@ def offer():
     return _upsell(200, back)
 
 
-@bp.post("/reading-list/<slug>")
+@changes.post("/reading-list/<slug>")
 def add(slug: str):
-    return _change(slug, reading_list.add)
+    change = reading_list.add(db.session, current_user.id, slug, request_now())
+    db.session.commit()
+    return _changed(change, adding=True)
 
 
-@bp.post("/reading-list/<slug>/remove")
+@changes.post("/reading-list/<slug>/remove")
 def remove(slug: str):
-    return _change(slug, reading_list.remove)
+    change = reading_list.remove(db.session, current_user.id, slug, request_now())
+    db.session.commit()
+    return _changed(change, adding=False)
 
 
-def _change(slug: str, action) -> Response:
-    """Run an add or remove for the current reader and answer as JSON or as a redirect."""
-    adding = action is reading_list.add
-    back = safe_next(request.form.get("next")) or url_for("articles.show", slug=slug)
-    try:
-        if not current_user.is_authenticated:
-            raise DigitalPlusRequired()
-        change = action(
-            db.session, current_user.id, current_user.has_digital_plus, slug, request_now()
-        )
-        db.session.commit()
-    except DigitalPlusRequired:
-        db.session.rollback()
-        if wants_json():
-            code = "digital_plus_required" if current_user.is_authenticated else "login_required"
-            return error_response(
-                code, messages.reading_list_upsell(), 403 if current_user.is_authenticated else 401
-            )
-        return redirect(url_for("reading_list.offer", next=back), 303)
-    except SQLAlchemyError:
-        db.session.rollback()
-        log.exception("reading list change failed; nothing was changed")
-        return technical_error(messages.reading_list_failed(adding))
+def _back() -> str:
+    slug = (request.view_args or {}).get("slug")
+    return safe_next(request.form.get("next")) or url_for("articles.show", slug=slug)
+
+
+def _changed(change: reading_list.Change, adding: bool) -> Response:
+    """Answer an add or remove as JSON or as a redirect."""
     if wants_json():
         status = 201 if adding and change.changed else 200
         return make_response(jsonify({"saved": change.saved, "slug": change.article.slug}), status)
     flash(_changed_message(change), "success")
-    return redirect(back)
+    return redirect(_back())
 
 
 def _changed_message(change: reading_list.Change) -> str:
@@ -104,3 +105,25 @@ def _changed_message(change: reading_list.Change) -> str:
     if change.saved:
         return _("“%(title)s” is on your reading list.", title=title)
     return _("“%(title)s” is no longer on your reading list.", title=title)
+
+
+@changes.errorhandler(DigitalPlusRequired)
+def change_needs_digital_plus(_error: DigitalPlusRequired) -> Response:
+    """A script is told to log in (401) or to get Digital+ (403); a form goes to the offer."""
+    db.session.rollback()
+    if wants_json():
+        if current_user.is_authenticated:
+            return error_response("digital_plus_required", messages.reading_list_upsell(), 403)
+        return error_response("login_required", messages.reading_list_upsell(), 401)
+    return redirect(url_for("reading_list.offer", next=_back()), 303)
+
+
+@changes.errorhandler(SQLAlchemyError)
+def change_failed(_error: SQLAlchemyError) -> Response:
+    db.session.rollback()
+    log.exception("reading list change failed; nothing was changed")
+    adding = request.endpoint == "reading_list.changes.add"
+    return technical_error(messages.reading_list_failed(adding))
+
+
+bp.register_blueprint(changes)

@@ -67,7 +67,7 @@ def import_article(app, tmp_path, **fields) -> None:
 
 def kept_pages(app) -> dict:
     store = app.extensions.get("newsroom.cache", {})
-    return {key: entry[1] for key, entry in store.items() if key[0] == "page"}
+    return {key: entry[1] for key, entry in store.items() if key[0] == "kept-page"}
 
 
 def text_of(response) -> str:
@@ -314,7 +314,7 @@ def test_a_scheduled_article_bounds_how_long_a_listing_is_kept(app, make_article
         upcoming = queries.next_publication(db.session, now_utc())
         assert abs((upcoming - soon).total_seconds()) < 1
     app.test_client().get("/")
-    (expires,) = [e[0] for k, e in app.extensions["newsroom.cache"].items() if k[0] == "page"]
+    (expires,) = [e[0] for k, e in app.extensions["newsroom.cache"].items() if k[0] == "kept-page"]
     # Kept until the article appears (five minutes), not for the hour the setting allows.
     assert expires - time.monotonic() < 30 * 60
 

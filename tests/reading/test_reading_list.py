@@ -1,48 +1,22 @@
-"""The reading list: Digital+ only, idempotent, paginated, and unchanged by failures."""
+"""The reading list's operations and its add/remove actions: Digital+ only, idempotent, and
+unchanged by failures."""
 
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from newsroom.core.errors import DigitalPlusRequired, NotFound
 from newsroom.extensions import db
-from newsroom.models import Article, ArticleRead, ReadingListItem, Subscription
 from newsroom.reading import reading_list
+from tests.reading.lists import UPSELL, rows, save
 
-UPSELL = (
-    "This feature requires Digital+: with a Digital+ subscription you can make your own "
-    "reading list and read the articles when it suits you"
-)
 FAILURE = (
     "The article could not be added to the reading list because of a technical error. "
     "Try again later."
 )
-
-
-def rows(app, user_id: int) -> list[int]:
-    with app.app_context():
-        query = (
-            select(ReadingListItem.article_id)
-            .where(ReadingListItem.user_id == user_id)
-            .order_by(ReadingListItem.article_id)
-        )
-        return list(db.session.scalars(query))
-
-
-def save(app, user_id: int, article_id: int, saved_at: datetime) -> None:
-    with app.app_context():
-        db.session.add(ReadingListItem(user_id=user_id, article_id=article_id, saved_at=saved_at))
-        db.session.commit()
-
-
-@pytest.fixture
-def registered(make_user, auth):
-    user = make_user()
-    auth.login(user.email)
-    return user
 
 
 # ---- the service -------------------------------------------------------------------------
@@ -52,8 +26,8 @@ def test_add_service_twice_keeps_one_row(app, make_user, make_article):
     user, article = make_user(digital_plus=True), make_article()
     now = datetime.now(UTC)
     with app.app_context():
-        first = reading_list.add(db.session, user.id, True, article.slug, now)
-        second = reading_list.add(db.session, user.id, True, article.slug, now)
+        first = reading_list.add(db.session, user.id, article.slug, now)
+        second = reading_list.add(db.session, user.id, article.slug, now)
         db.session.commit()
     assert (first.changed, second.changed) == (True, False)
     assert rows(app, user.id) == [article.id]
@@ -62,13 +36,37 @@ def test_add_service_twice_keeps_one_row(app, make_user, make_article):
 def test_add_service_requires_digital_plus(app, make_user, make_article):
     user, article = make_user(), make_article()
     with app.app_context(), pytest.raises(DigitalPlusRequired):
-        reading_list.add(db.session, user.id, False, article.slug, datetime.now(UTC))
+        reading_list.add(db.session, user.id, article.slug, datetime.now(UTC))
 
 
 def test_add_service_unknown_slug_is_not_found(app, make_user):
     user = make_user(digital_plus=True)
     with app.app_context(), pytest.raises(NotFound):
-        reading_list.add(db.session, user.id, True, "no-such-article", datetime.now(UTC))
+        reading_list.add(db.session, user.id, "no-such-article", datetime.now(UTC))
+
+
+def test_add_service_anonymous_requires_digital_plus(app, make_article):
+    article = make_article()
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.add(db.session, None, article.slug, datetime.now(UTC))
+
+
+def test_add_service_without_digital_plus_is_refused_before_not_found(app, make_user):
+    user = make_user()
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.add(db.session, user.id, "no-such-article", datetime.now(UTC))
+
+
+def test_remove_service_lapsed_subscriber_is_refused_and_keeps_the_row(
+    app, make_user, make_article
+):
+    now = datetime.now(UTC)
+    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
+    article = make_article()
+    save(app, user.id, article.id, now - timedelta(days=30))
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.remove(db.session, user.id, article.slug, now)
+    assert rows(app, user.id) == [article.id]
 
 
 def test_add_service_simultaneous_adds_leave_one_row(app, make_user, make_article):
@@ -80,7 +78,7 @@ def test_add_service_simultaneous_adds_leave_one_row(app, make_user, make_articl
         try:
             with app.app_context():
                 barrier.wait()
-                reading_list.add(db.session, user.id, True, article.slug, datetime.now(UTC))
+                reading_list.add(db.session, user.id, article.slug, datetime.now(UTC))
                 db.session.commit()
                 db.session.remove()
         except BaseException as exc:  # reported below, not lost in the thread
@@ -106,7 +104,15 @@ def test_saved_ids_names_only_saved_articles(app, make_user, make_article):
 def test_saved_page_requires_digital_plus(app, make_user):
     user = make_user()
     with app.app_context(), pytest.raises(DigitalPlusRequired):
-        reading_list.saved_page(db.session, user.id, False, datetime.now(UTC), 1, 20)
+        reading_list.saved_page(db.session, user.id, datetime.now(UTC), 1, 20)
+
+
+def test_saved_page_lapsed_subscriber_with_saved_articles_is_refused(app, make_user, make_article):
+    now = datetime.now(UTC)
+    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
+    save(app, user.id, make_article().id, now - timedelta(days=30))
+    with app.app_context(), pytest.raises(DigitalPlusRequired):
+        reading_list.saved_page(db.session, user.id, now, 1, 20)
 
 
 # ---- adding and removing over HTTP -------------------------------------------------------
@@ -252,6 +258,15 @@ def test_change_over_get_is_not_allowed(client, subscriber, subscriber_client, m
     assert client.get(f"/reading-list/{article.slug}").status_code == 405
 
 
+def test_someone_elses_list_is_not_shown(
+    client, auth, subscriber, subscriber_client, make_user, make_article, app
+):
+    other = make_user(digital_plus=True)
+    article = make_article(headline="Somebody else's pick")
+    save(app, other.id, article.id, datetime.now(UTC))
+    assert "Somebody else&#39;s pick" not in client.get("/reading-list").get_data(as_text=True)
+
+
 # ---- failures ----------------------------------------------------------------------------
 
 
@@ -301,202 +316,21 @@ def test_add_failure_keeps_the_existing_list(
     assert rows(app, subscriber.id) == [kept.id]
 
 
-# ---- the list page -----------------------------------------------------------------------
-
-
-def test_index_anonymous_is_sent_to_login(client):
-    response = client.get("/reading-list")
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login?next=/reading-list")
-
-
-def test_index_registered_without_digital_plus_sees_upsell(client, registered):
-    response = client.get("/reading-list")
-    assert response.status_code == 200
-    assert UPSELL in response.get_data(as_text=True)
-
-
-def test_index_is_private(client, subscriber, subscriber_client):
-    assert client.get("/reading-list").headers["Cache-Control"] == "private, no-store"
-
-
-def test_index_lists_newest_saved_first(client, subscriber, subscriber_client, make_article, app):
-    older = make_article(headline="Saved long ago")
-    newer = make_article(headline="Saved just now")
-    now = datetime.now(UTC)
-    save(app, subscriber.id, older.id, now - timedelta(days=3))
-    save(app, subscriber.id, newer.id, now - timedelta(minutes=1))
-    html = client.get("/reading-list").get_data(as_text=True)
-    assert html.index("Saved just now") < html.index("Saved long ago")
-
-
-def test_index_empty_list_says_how_to_save(client, subscriber, subscriber_client):
-    html = client.get("/reading-list").get_data(as_text=True)
-    assert "Your reading list is empty." in html
-
-
-def test_index_paginates(client, subscriber, subscriber_client, make_article, app):
-    app.config["READING_LIST_PER_PAGE"] = 2
-    now = datetime.now(UTC)
-    for minutes, headline in enumerate(["Newest piece", "Middle piece", "Oldest piece"]):
-        article = make_article(headline=headline)
-        save(app, subscriber.id, article.id, now - timedelta(minutes=minutes + 1))
-    first = client.get("/reading-list").get_data(as_text=True)
-    second = client.get("/reading-list?page=2").get_data(as_text=True)
-    assert "Middle piece" in first and "Oldest piece" not in first
-    assert "Oldest piece" in second and "Newest piece" not in second
-    assert 'href="/reading-list?page=2"' in first
-
-
-def test_index_marks_articles_opened_since_saving(
-    client, subscriber, subscriber_client, make_article, app
+def test_index_database_failure_is_the_sites_technical_page(
+    app, client, subscriber, subscriber_client
 ):
-    article = make_article()
-    saved_at = datetime.now(UTC) - timedelta(hours=2)
-    save(app, subscriber.id, article.id, saved_at)
     with app.app_context():
-        db.session.add(
-            ArticleRead(
-                user_id=subscriber.id,
-                article_id=article.id,
-                first_read_at=saved_at - timedelta(days=1),
-                last_read_at=saved_at + timedelta(hours=1),
-                last_read_on=(saved_at + timedelta(hours=1)).date(),
-            )
-        )
-        db.session.commit()
-    assert "Opened since you saved it" in client.get("/reading-list").get_data(as_text=True)
+        engine = db.engine
 
+    def fail(conn, cursor, statement, parameters, context, executemany):
+        if "FROM reading_list_items" in statement:
+            raise OperationalError(statement, parameters, RuntimeError("disk I/O error"))
 
-def test_index_marks_articles_read_only_before_saving_as_unopened(
-    client, subscriber, subscriber_client, make_article, app
-):
-    article = make_article()
-    saved_at = datetime.now(UTC) - timedelta(hours=2)
-    save(app, subscriber.id, article.id, saved_at)
-    with app.app_context():
-        db.session.add(
-            ArticleRead(
-                user_id=subscriber.id,
-                article_id=article.id,
-                first_read_at=saved_at - timedelta(days=1),
-                last_read_at=saved_at - timedelta(days=1),
-                last_read_on=(saved_at - timedelta(days=1)).date(),
-            )
-        )
-        db.session.commit()
-    assert "Not opened since you saved it" in client.get("/reading-list").get_data(as_text=True)
-
-
-def test_index_drops_unpublished_articles(client, subscriber, subscriber_client, make_article, app):
-    shown = make_article(headline="Still published")
-    hidden = make_article(headline="Taken down")
-    save(app, subscriber.id, shown.id, datetime.now(UTC))
-    save(app, subscriber.id, hidden.id, datetime.now(UTC))
-    with app.app_context():
-        db.session.execute(
-            update(Article).where(Article.id == hidden.id).values(is_published=False)
-        )
-        db.session.commit()
-    response = client.get("/reading-list")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "Still published" in html and "Taken down" not in html
-
-
-def test_index_survives_a_deleted_article(client, subscriber, subscriber_client, make_article, app):
-    gone = make_article(headline="Deleted piece")
-    save(app, subscriber.id, gone.id, datetime.now(UTC))
-    with app.app_context():
-        db.session.execute(delete(Article).where(Article.id == gone.id))
-        db.session.commit()
-    response = client.get("/reading-list")
-    assert response.status_code == 200
-    assert "Deleted piece" not in response.get_data(as_text=True)
-
-
-def test_index_lapsed_subscriber_keeps_list_behind_upsell_until_renewal(
-    client, auth, make_user, make_article, app
-):
-    now = datetime.now(UTC)
-    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
-    article = make_article(headline="Kept through the lapse")
-    save(app, user.id, article.id, now - timedelta(days=10))
-    auth.login(user.email)
-
-    lapsed = client.get("/reading-list").get_data(as_text=True)
-    assert UPSELL in lapsed and "Kept through the lapse" not in lapsed
-    assert rows(app, user.id) == [article.id]
-
-    with app.app_context():
-        db.session.add(Subscription(user_id=user.id, starts_at=now, ends_at=now + timedelta(30)))
-        db.session.commit()
-    renewed = client.get("/reading-list").get_data(as_text=True)
-    assert "Kept through the lapse" in renewed
-
-
-def test_someone_elses_list_is_not_shown(
-    client, auth, subscriber, subscriber_client, make_user, make_article, app
-):
-    other = make_user(digital_plus=True)
-    article = make_article(headline="Somebody else's pick")
-    save(app, other.id, article.id, datetime.now(UTC))
-    assert "Somebody else&#39;s pick" not in client.get("/reading-list").get_data(as_text=True)
-
-
-# ---- buttons on pages --------------------------------------------------------------------
-
-
-def test_article_page_button_shows_saved_state(
-    client, subscriber, subscriber_client, make_article, app
-):
-    article = make_article()
-    save(app, subscriber.id, article.id, datetime.now(UTC))
-    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
-    assert f'action="/reading-list/{article.slug}/remove"' in html
-    assert 'aria-pressed="true"' in html
-
-
-def test_article_page_button_offers_save_when_not_saved(
-    client, subscriber, subscriber_client, make_article
-):
-    article = make_article()
-    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
-    assert f'action="/reading-list/{article.slug}"' in html
-    assert 'aria-pressed="false"' in html
-
-
-def test_article_page_lapsed_subscriber_button_is_not_pressed(
-    client, auth, make_user, make_article, app
-):
-    now = datetime.now(UTC)
-    user = make_user(period=(now - timedelta(days=60), now - timedelta(days=1)))
-    article = make_article(locked=False)
-    save(app, user.id, article.id, now - timedelta(days=10))
-    auth.login(user.email)
-    html = client.get(f"/articles/{article.slug}").get_data(as_text=True)
-    assert 'aria-pressed="true"' not in html
-
-
-def test_front_page_cards_show_saved_state(
-    client, subscriber, subscriber_client, make_article, app
-):
-    saved, unsaved = make_article(), make_article()
-    save(app, subscriber.id, saved.id, datetime.now(UTC))
-    html = client.get("/").get_data(as_text=True)
-    assert f'action="/reading-list/{saved.slug}/remove"' in html
-    assert f'action="/reading-list/{unsaved.slug}"' in html
-
-
-def test_front_page_anonymous_cards_carry_a_save_form(client, make_article):
-    article = make_article()
-    html = client.get("/").get_data(as_text=True)
-    assert f'action="/reading-list/{article.slug}"' in html
-
-
-def test_nav_links_to_reading_list_when_logged_in(client, registered):
-    assert 'href="/reading-list"' in client.get("/").get_data(as_text=True)
-
-
-def test_nav_has_no_reading_list_link_when_anonymous(client):
-    assert 'href="/reading-list"' not in client.get("/").get_data(as_text=True)
+    event.listen(engine, "after_cursor_execute", fail)
+    try:
+        response = client.get("/reading-list")
+    finally:
+        event.remove(engine, "after_cursor_execute", fail)
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "We could not reach our database." in page and FAILURE not in page

@@ -1,0 +1,99 @@
+"""Frames: a page kept with holes for one reader's own parts, for a class of readers who
+see the same page but for those parts (every Digital+ reader of an article)."""
+
+import re
+import time
+
+from flask import current_app, g, render_template
+
+from newsroom.delivery.keeper import keeper, sync_content_version
+from newsroom.delivery.shareable import reader_token
+
+
+def _split(html: str, marker: str, holes: tuple[str, ...] = ()) -> tuple:
+    """Text as str, the CSRF token as None, a hole as its index in `holes`."""
+    named = "|".join(re.escape(name) for name in holes) or "(?!)"
+    pieces = re.split(f"({re.escape(marker)}(?:-(?:{named})-)?)", html)
+    return tuple(
+        piece
+        if not piece.startswith(marker)
+        else None
+        if piece == marker
+        else holes.index(piece[len(marker) + 1 : -1])
+        for piece in pieces
+    )
+
+
+def _fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
+    return "".join(token if s is None else parts[s] if isinstance(s, int) else s for s in segments)
+
+
+def render_part(template: str, context: dict) -> str:
+    """render_template, or with "NAME#BLOCK" only that block of the template NAME."""
+    name, _, block = template.partition("#")
+    if not block:
+        return render_template(template, **context)
+    app = current_app._get_current_object()
+    found = app.jinja_env.get_or_select_template(name)
+    context = dict(context)
+    app.update_template_context(context)
+    return "".join(found.blocks[block](found.new_context(context)))
+
+
+def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple | None:
+    """The kept segments of `template` for `store_key`, rendered (with placeholders for
+    the token and the holes) when missing; None when the content version is unknown."""
+    config = current_app.config
+    if config["PAGE_CACHE_SECONDS"] <= 0:
+        return None
+    version = sync_content_version()
+    if version is None:
+        return None
+    cache = keeper()
+    store_key = (*store_key, version)
+    entry = cache.store.get(store_key)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    marker = cache.marker
+    names = {name: f"{marker}-{name}-" for name in holes}
+    g.rendering_frame = True
+    try:
+        html = render_part(template, {**context, "holes": names})
+    finally:
+        g.rendering_frame = False
+    segments = _split(html, marker, tuple(holes))
+    placed = sorted(s for s in segments if isinstance(s, int))
+    if placed != list(range(len(holes))):
+        raise ValueError(f"{template} must place each of {holes} once, placed {placed}")
+    # A reader's own token in the text (made by anything but csrf_token()): not kept.
+    own_token = g.get("csrf_token")
+    if own_token is None or own_token not in html:
+        seconds = float(config["PAGE_CACHE_SECONDS"])
+        cache.store[store_key] = (time.monotonic() + seconds, segments)
+    return segments
+
+
+def render_in_frame(
+    key: tuple, frame_template: str, shared: dict, parts: list[tuple[tuple | None, str, dict]]
+) -> str | None:
+    """A page the same for a whole class of readers except a few parts of their own.
+
+    The frame (`frame_template`, which puts `holes.NAME` where each part goes) is rendered
+    once per `key` and kept. Each part is (key, template, context): a part whose key is not
+    None is the same for every reader it is computed for (a reading-list toggle in the
+    saved state, the gift dialog at a given allowance) and is kept under that key too;
+    None renders it each time. None when nothing can be kept (render normally)."""
+    holes = tuple(name for name, _ in enumerate(parts))
+    names = tuple(f"part{n}" for n in holes)
+    frame = _rendered(("frame", *key), frame_template, shared, names)
+    if frame is None:
+        return None
+    token = reader_token()
+    filled = []
+    for part_key, template, context in parts:
+        segments = None if part_key is None else _rendered(("part", *part_key), template, context)
+        if segments is None:
+            filled.append(render_part(template, context))
+        else:
+            filled.append(_fill(segments, token))
+    return _fill(frame, token, filled)
