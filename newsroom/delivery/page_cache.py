@@ -39,13 +39,13 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.http import dump_cookie, parse_accept_header, parse_cookie
 from werkzeug.sansio.utils import get_host
 
-from newsroom.accounts.session import SmallPayloadSerializer
 from newsroom.articles import queries
 from newsroom.delivery import content_version
 from newsroom.extensions import db
 from newsroom.web.helpers import request_now, wants_json
 from newsroom.web.i18n import choose_locale, date_locale
 from newsroom.web.logs import access_log
+from newsroom.web.session import SmallPayloadSerializer
 
 # The query parameters each page may carry and still be the same for everyone.
 CACHEABLE: dict[str, frozenset[str]] = {
