@@ -4,7 +4,7 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from newsroom.web import errors, headers, i18n, logs
+from newsroom.web import errors, headers, health, i18n, logs
 from newsroom.web.helpers import site_url
 from newsroom.web.session import CacheSafeSessionInterface
 
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     logs.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    app.register_blueprint(health.bp)
     app.jinja_env.globals["site_url"] = site_url
     # A global (not only a context variable) so imported macros see it too.
     app.jinja_env.globals["current_user"] = current_user
