@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from newsroom.accounts import account_links, account_mail, operations
+from newsroom.accounts import account_links, account_mail, operations, personal_data
 from newsroom.articles import importing
 from newsroom.billing import provider, subscriptions
 from newsroom.billing.gateway import ProviderUnavailable
@@ -164,7 +164,8 @@ def users_delete_command(email: str, yes: bool) -> None:
         click.confirm(f"Delete the account {user.email} for good?", abort=True)
     address = user.email
     try:
-        provider.delete_account(user, clock.now())
+        with provider.gateway_if_sold() as stripe:
+            personal_data.delete_account(db.session, user, clock.now(), stripe)
     except ProviderUnavailable as failed:
         db.session.rollback()
         raise click.ClickException(

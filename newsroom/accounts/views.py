@@ -208,7 +208,8 @@ def delete():
             user, form.current_password.data, hash_method=setting("PASSWORD_HASH_METHOD")
         ):
             try:
-                provider.delete_account(user, request_now())
+                with provider.gateway_if_sold() as stripe:
+                    personal_data.delete_account(db.session, user, request_now(), stripe)
             except ProviderUnavailable:
                 db.session.rollback()
                 return error_page(

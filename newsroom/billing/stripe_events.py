@@ -272,27 +272,22 @@ def account_billing(session: Session, user_id: int) -> Billing:
 # -- a reader leaving ------------------------------------------------------------------
 
 
-def cancel_at_stripe(gateway: StripeGateway) -> Callable[[Session, User, datetime], None]:
-    """account_data.delete_account's provider hook: cancel every Stripe subscription of the
-    reader that has not ended, and forget their customer. Raises ProviderUnavailable (and
-    the deletion stops) when Stripe cannot be reached."""
-
-    def cancel(session: Session, user: User, now: datetime) -> None:
-        periods = session.scalars(
-            select(Subscription).where(
-                Subscription.user_id == user.id,
-                Subscription.stripe_subscription_id.is_not(None),
-            )
-        ).all()
-        for period in periods:
-            if period.billing_status in ENDED:
-                continue
-            gateway.cancel_subscription(period.stripe_subscription_id)
-            period.billing_status = "canceled"
-            period.renews = False
-        link = session.get(StripeCustomer, user.id)
-        if link is not None:
-            session.delete(link)
-        session.flush()
-
-    return cancel
+def cancel_at_stripe(session: Session, stripe: StripeGateway, user_id: int) -> None:
+    """A reader leaving: cancel every Stripe subscription of theirs that has not ended, and
+    forget their customer. Raises ProviderUnavailable when Stripe cannot be reached."""
+    periods = session.scalars(
+        select(Subscription).where(
+            Subscription.user_id == user_id,
+            Subscription.stripe_subscription_id.is_not(None),
+        )
+    ).all()
+    for period in periods:
+        if period.billing_status in ENDED:
+            continue
+        stripe.cancel_subscription(period.stripe_subscription_id)
+        period.billing_status = "canceled"
+        period.renews = False
+    link = session.get(StripeCustomer, user_id)
+    if link is not None:
+        session.delete(link)
+    session.flush()
