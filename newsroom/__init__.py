@@ -18,7 +18,7 @@ from newsroom.config import (
 from newsroom.delivery import page_cache
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from newsroom.gifting import messages
-from newsroom.mail import delivery
+from newsroom.mail import worker
 from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     web.init_app(app)
     page_cache.init_app(app)
-    delivery.init_app(app)
+    worker.init_app(app)
     # Templates reach the shared sentences as `messages`, macros included.
     app.jinja_env.globals["messages"] = messages
     app.cli.add_command(newsroom_cli)

@@ -21,7 +21,7 @@ from newsroom.demo import loading
 from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.jobs import listings
-from newsroom.mail import delivery
+from newsroom.mail import worker
 from newsroom.models import Article
 from newsroom.search import indexing
 
@@ -121,14 +121,14 @@ def demo_command() -> None:
 def mail_worker_command(once: bool) -> None:
     """Deliver queued mail, retrying with backoff; runs until stopped (SIGTERM or Ctrl-C)."""
     if once:
-        report = delivery.deliver_all_due()
+        report = worker.deliver_all_due()
         click.echo(f"{report.sent} sent, {report.failed} to retry")
         return
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
-    delivery.run_worker(stop)
+    worker.run_worker(stop)
 
 
 def _account(email: str):
