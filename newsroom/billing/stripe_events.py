@@ -259,12 +259,9 @@ class Billing:
 
 
 def account_billing(session: Session, user_id: int) -> Billing:
-    latest = session.scalars(
-        select(Subscription)
-        .where(Subscription.user_id == user_id, Subscription.stripe_subscription_id.is_not(None))
-        .order_by(Subscription.ends_at.desc())
-        .limit(1)
-    ).first()
+    latest = subscriptions.latest_period(
+        session, user_id, Subscription.stripe_subscription_id.is_not(None)
+    )
     manage = customer_id(session, user_id) is not None
     if latest is None:
         return Billing(can_manage=manage, status=None, renews=False, ends_at=None)

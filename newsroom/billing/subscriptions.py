@@ -40,13 +40,18 @@ class Status:
         return None if self.ends_at is None else self.ends_at - timedelta(microseconds=1)
 
 
-def status(session: Session, user_id: int, now: datetime) -> Status:
-    latest = session.scalars(
+def latest_period(session: Session, user_id: int, *where) -> Subscription | None:
+    """The user's Digital+ period that ends last, among those matching `where`."""
+    return session.scalars(
         select(Subscription)
-        .where(Subscription.user_id == user_id, Subscription.cancelled_at.is_(None))
+        .where(Subscription.user_id == user_id, *where)
         .order_by(Subscription.ends_at.desc())
         .limit(1)
     ).first()
+
+
+def status(session: Session, user_id: int, now: datetime) -> Status:
+    latest = latest_period(session, user_id, Subscription.cancelled_at.is_(None))
     if latest is None:
         return Status(active=False, ends_at=None)
     return Status(active=latest.is_active(now), ends_at=latest.ends_at)
