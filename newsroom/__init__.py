@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from newsroom import database, web
+from newsroom.accounts.session import init_login_manager
 from newsroom.blueprints import BLUEPRINTS
 from newsroom.cli import newsroom_cli
 from newsroom.config import (
@@ -14,8 +15,10 @@ from newsroom.config import (
     environment_overrides,
     mail_settings,
 )
+from newsroom.delivery import page_cache
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-from newsroom.mail import delivery
+from newsroom.gifting import messages
+from newsroom.mail import worker
 from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -42,7 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)
-    delivery.init_app(app)
+    page_cache.init_app(app)
+    worker.init_app(app)
+    # Templates reach the shared sentences as `messages`, macros included.
+    app.jinja_env.globals["messages"] = messages
     app.cli.add_command(newsroom_cli)
     return app
 
@@ -57,4 +63,5 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=web.select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    init_login_manager()
     mail.init_app(app)

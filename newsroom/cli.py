@@ -1,25 +1,21 @@
 """Editor and operator commands: thin wrappers over the services."""
 
 import re
-import signal
-import threading
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from newsroom.accounts import account_links, account_mail, operations
+from newsroom.accounts.cli import reset_link_command, users_cli
 from newsroom.articles.cli import import_command
-from newsroom.billing import provider, subscriptions
-from newsroom.billing.gateway import ProviderUnavailable
+from newsroom.billing.cli import subscribe_command
 from newsroom.core import clock
-from newsroom.core.errors import NotFound
 from newsroom.demo.cli import demo_command
 from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.jobs.cli import jobs_command
-from newsroom.mail import delivery
+from newsroom.mail.cli import mail_worker_command
 from newsroom.models import Article
 from newsroom.search.cli import reindex_command
 
@@ -28,95 +24,14 @@ newsroom_cli.add_command(import_command)
 newsroom_cli.add_command(reindex_command)
 newsroom_cli.add_command(jobs_command)
 newsroom_cli.add_command(demo_command)
+newsroom_cli.add_command(subscribe_command)
+newsroom_cli.add_command(mail_worker_command)
+newsroom_cli.add_command(reset_link_command)
+newsroom_cli.add_command(users_cli)
 
 
 def _tz() -> str:
     return current_app.config["TIMEZONE"]
-
-
-@newsroom_cli.command("subscribe")
-@click.argument("email")
-@click.option(
-    "--until",
-    "until",
-    required=True,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Last day of Digital+ (site time zone), YYYY-MM-DD. A past date ends it.",
-)
-def subscribe_command(email: str, until) -> None:
-    """Set the end of a user's Digital+ period."""
-    now = clock.now()
-    try:
-        result = subscriptions.set_digital_plus_until(db.session, email, until.date(), now, _tz())
-    except NotFound:
-        raise click.ClickException(f"No user with the e-mail address {email}.") from None
-    db.session.commit()
-    if result.ends_at is None:
-        click.echo(f"{email}: no Digital+ period to end")
-        return
-    ends_local = result.ends_at.astimezone(clock.zone(_tz()))
-    if result.active:
-        click.echo(f"{email}: Digital+ until {ends_local:%Y-%m-%d %H:%M %Z}")
-    else:
-        click.echo(f"{email}: Digital+ ended {ends_local:%Y-%m-%d %H:%M %Z}")
-
-
-@newsroom_cli.command("mail-worker")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
-def mail_worker_command(once: bool) -> None:
-    """Deliver queued mail, retrying with backoff; runs until stopped (SIGTERM or Ctrl-C)."""
-    if once:
-        report = delivery.deliver_all_due()
-        click.echo(f"{report.sent} sent, {report.failed} to retry")
-        return
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
-    delivery.run_worker(stop)
-
-
-def _account(email: str):
-    user = operations.find_by_email(db.session, email)
-    if user is None:
-        raise click.ClickException(f"No account with the e-mail address {email}.")
-    return user
-
-
-@newsroom_cli.command("reset-link")
-@click.argument("email")
-def reset_link_command(email: str) -> None:
-    """Print a password-reset link for an account (for customer service to pass on)."""
-    user = _account(email)
-    with current_app.test_request_context():
-        link = account_mail.reset_link(user)
-    minutes = account_links.RESET_LINK_SECONDS // 60
-    click.echo(f"Reset link for {user.email} (works once, for {minutes} minutes):")
-    click.echo(link)
-
-
-users_cli = AppGroup("users", help="Manage readers' accounts.")
-newsroom_cli.add_command(users_cli)
-
-
-@users_cli.command("delete")
-@click.argument("email")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def users_delete_command(email: str, yes: bool) -> None:
-    """Delete an account: personal data, reading list and history removed, sessions ended."""
-    user = _account(email)
-    if not yes:
-        click.confirm(f"Delete the account {user.email} for good?", abort=True)
-    address = user.email
-    try:
-        provider.delete_account(user, clock.now())
-    except ProviderUnavailable as failed:
-        db.session.rollback()
-        raise click.ClickException(
-            f"Stripe could not cancel the subscription, so nothing was deleted: {failed}"
-        ) from failed
-    db.session.commit()
-    click.echo(f"Deleted the account {address}.")
 
 
 gifts_cli = AppGroup("gifts", help="Withdraw gift links and report what gifts achieved.")

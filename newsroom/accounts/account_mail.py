@@ -25,14 +25,17 @@ def reset_link(user: User) -> str:
     return site_url(url_for("password.reset", token=token))
 
 
+def _to_account(user: User, template: str, subject: object, **context) -> None:
+    """A mail to the account's own address; its templates name the reader as `user`."""
+    queue_mail(db.session, to=user.email, template=template, subject=subject, user=user, **context)
+
+
 def send_verification(user: User) -> None:
     token = account_links.verification_token(user, signing_keys(), request_now())
-    queue_mail(
-        db.session,
-        to=user.email,
-        template="verify_email",
-        subject=_l("Confirm your e-mail address"),
-        user=user,
+    _to_account(
+        user,
+        "verify_email",
+        _l("Confirm your e-mail address"),
         link=site_url(url_for("account.verify", token=token)),
         hours=account_links.VERIFY_LINK_SECONDS // 3600,
     )
@@ -57,24 +60,20 @@ def send_reset(user: User | None, typed_address: str) -> None:
             forgot_link=site_url(url_for("password.forgot")),
         )
         return
-    queue_mail(
-        db.session,
-        to=user.email,
-        template="reset_password",
-        subject=_RESET_SUBJECT,
-        user=user,
+    _to_account(
+        user,
+        "reset_password",
+        _RESET_SUBJECT,
         link=reset_link(user),
         minutes=account_links.RESET_LINK_SECONDS // 60,
     )
 
 
 def send_password_changed(user: User) -> None:
-    queue_mail(
-        db.session,
-        to=user.email,
-        template="password_changed",
-        subject=_l("Your password was changed"),
-        user=user,
+    _to_account(
+        user,
+        "password_changed",
+        _l("Your password was changed"),
         link=site_url(url_for("password.forgot")),
     )
 
@@ -93,12 +92,10 @@ def send_email_change(user: User, new_email: str) -> None:
         link=site_url(url_for("account.confirm_email", token=token)),
         hours=account_links.CHANGE_EMAIL_LINK_SECONDS // 3600,
     )
-    queue_mail(
-        db.session,
-        to=user.email,
-        template="email_change_requested",
-        subject=_l("Your e-mail address is about to change"),
-        user=user,
+    _to_account(
+        user,
+        "email_change_requested",
+        _l("Your e-mail address is about to change"),
         new_email=new_email,
         link=site_url(url_for("password.forgot")),
     )

@@ -5,12 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from newsroom.accounts import account_mail, operations
+from newsroom.accounts.forms import (
+    LoginForm,
+    RegisterForm,
+    invalid_name_message,
+    weak_password_message,
+)
 from newsroom.accounts.session import start_session
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.gifting import browsers, giving, outcomes
 from newsroom.models import User
-from newsroom.web.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
 from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ColumnElement, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsroom.core.orm import Base, UTCDateTime, utcnow
@@ -33,6 +33,11 @@ class User(UserMixin, Base):
 
     # Filled by the user loader in the same query; not a column.
     has_digital_plus: bool = False
+
+    @classmethod
+    def has_email(cls, address: str) -> ColumnElement[bool]:
+        """SQL truth of "this account uses `address`", in any case and spacing."""
+        return cls.email == normalise_email(address)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -99,9 +99,7 @@ def password_matches(user: User | None, password: str, *, hash_method: str) -> b
 
 
 def find_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(
-        select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
-    )
+    return session.scalar(select(User).where(User.has_email(email), User.deleted_at.is_(None)))
 
 
 def authenticate(session: Session, email: str, password: str, *, hash_method: str) -> User:

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from newsroom.accounts import account_links, account_mail, operations
+from newsroom.accounts.forms import ForgotPasswordForm, ResetPasswordForm, weak_password_message
 from newsroom.accounts.link_pages import link_refused
 from newsroom.core import signing
 from newsroom.extensions import db, limiter
-from newsroom.web.forms import ForgotPasswordForm, ResetPasswordForm, weak_password_message
 from newsroom.web.helpers import request_now, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
 

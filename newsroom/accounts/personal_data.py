@@ -1,11 +1,12 @@
 """What the site keeps about a reader: the export of all of it, and deleting the account."""
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from newsroom.billing import stripe_events, subscriptions
+from newsroom.billing.gateway import StripeGateway
 from newsroom.database import begin_write
 from newsroom.mail import outbox
 from newsroom.models import (
@@ -99,38 +100,22 @@ def export(session: Session, user: User, now: datetime) -> dict:
     }
 
 
-def end_digital_plus(session: Session, user: User, now: datetime) -> None:
-    """Stop every current or future Digital+ period of a leaving reader."""
-    session.execute(
-        update(Subscription)
-        .where(
-            Subscription.user_id == user.id,
-            Subscription.ends_at > now,
-            Subscription.cancelled_at.is_(None),
-        )
-        .values(cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def delete_account(
-    session: Session,
-    user: User,
-    now: datetime,
-    cancel_at_provider: Callable[[Session, User, datetime], None] | None = None,
+    session: Session, user: User, now: datetime, stripe: StripeGateway | None
 ) -> None:
-    """Delete a reader: personal data gone, every session ended, Digital+ stopped.
+    """J6: delete a reader: personal data gone, every session ended, Digital+ stopped.
 
-    `cancel_at_provider` stops the subscription at the payment provider first; if it raises,
-    nothing is changed. The row stays as an empty shell (no name, no address, no password),
-    so the gifts the reader gave keep opening without naming anyone, and the counts of what
-    gifts achieved stay whole but anonymous.
+    With `stripe` (Digital+ is sold on the site) their Stripe subscriptions are cancelled
+    first; if Stripe cannot be reached (ProviderUnavailable), nothing is changed. The row
+    stays as an empty shell (no name, no address, no password), so the gifts the reader gave
+    keep opening without naming anyone, and the counts of what gifts achieved stay whole but
+    anonymous.
     """
-    # The lock comes first so the provider's cancellation and the deletion commit as one.
+    # The lock comes first so the cancellation at Stripe and the deletion commit as one.
     begin_write(session)
-    if cancel_at_provider is not None:
-        cancel_at_provider(session, user, now)
-    end_digital_plus(session, user, now)
+    if stripe is not None:
+        stripe_events.cancel_at_stripe(session, stripe, user.id)
+    subscriptions.end_periods(session, user.id, now)
     address = user.email
     for table in (ReadingListItem, ArticleRead):
         session.execute(

@@ -15,19 +15,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from newsroom.accounts import account_links, account_mail, operations, personal_data
+from newsroom.accounts.forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    PasswordForm,
+    weak_password_message,
+)
 from newsroom.accounts.link_pages import link_refused
 from newsroom.billing import provider, stripe_events, subscriptions
 from newsroom.billing.gateway import ProviderUnavailable
 from newsroom.core import signing
 from newsroom.extensions import db, limiter
 from newsroom.web.errors import error_page
-from newsroom.web.forms import (
-    ActionForm,
-    DeleteAccountForm,
-    EmailChangeForm,
-    PasswordForm,
-    weak_password_message,
-)
+from newsroom.web.forms import ActionForm
 from newsroom.web.helpers import private, request_now, setting
 from newsroom.web.limits import count_failure, credential_check
 
@@ -208,7 +208,8 @@ def delete():
             user, form.current_password.data, hash_method=setting("PASSWORD_HASH_METHOD")
         ):
             try:
-                provider.delete_account(user, request_now())
+                with provider.gateway_if_sold() as stripe:
+                    personal_data.delete_account(db.session, user, request_now(), stripe)
             except ProviderUnavailable:
                 db.session.rollback()
                 return error_page(

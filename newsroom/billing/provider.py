@@ -1,18 +1,15 @@
 """Stripe for the request: a gateway built from the settings, and the price shown."""
 
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from babel.numbers import get_currency_precision
 from flask import current_app
 from flask_babel import format_currency
 from flask_babel import gettext as _
 
-from newsroom.accounts import personal_data
-from newsroom.billing import stripe_events
 from newsroom.billing.gateway import Price, ProviderUnavailable, StripeGateway
 from newsroom.config import billing_configured
-from newsroom.extensions import db
-from newsroom.models import User
 from newsroom.web.cache import cached, recall, remember
 
 
@@ -29,6 +26,17 @@ def gateway() -> StripeGateway:
         timeout=float(config["STRIPE_TIMEOUT_SECONDS"]),
         retries=int(config["STRIPE_NETWORK_RETRIES"]),
     )
+
+
+@contextmanager
+def gateway_if_sold() -> Iterator[StripeGateway | None]:
+    """The Stripe gateway when Digital+ is sold on the site; None when it is not (there is
+    then nothing at Stripe to act on)."""
+    if not configured():
+        yield None
+        return
+    with gateway() as stripe:
+        yield stripe
 
 
 def _fetch_price() -> Price | None:
@@ -83,14 +91,3 @@ def status_label(status: str | None) -> str:
         "incomplete_expired": _("payment not completed"),
     }
     return labels.get(status or "", status or "")
-
-
-def delete_account(user: User, now: datetime) -> None:
-    """J6: delete a reader, cancelling their Stripe subscription first. Raises
-    ProviderUnavailable, with nothing deleted, when Stripe cannot be reached."""
-    if not configured():
-        personal_data.delete_account(db.session, user, now)
-        return
-    with gateway() as stripe:
-        hook = stripe_events.cancel_at_stripe(stripe)
-        personal_data.delete_account(db.session, user, now, cancel_at_provider=hook)

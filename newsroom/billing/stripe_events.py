@@ -4,7 +4,7 @@ the reader's Digital+, what the account page shows, and cancelling when a reader
 Each Stripe subscription is mirrored by one Digital+ period (`Subscription` with its
 `stripe_subscription_id`). An event never says what to change: its subscription is read
 again from Stripe and that state is applied, so events arriving twice or out of order end
-in the same place. Status to access:
+in the same place. Stripe's status to Digital+:
 
 - `active`, `trialing`: Digital+ through the current period's end;
 - `past_due` (a renewal failed, Stripe is retrying): through the period's end plus the
@@ -187,24 +187,26 @@ def period_end(subscription: dict) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class Access:
+class DigitalPlusEnd:
+    """Until when a Stripe subscription in its current state gives Digital+ (its period's
+    end, the grace days included), and whether Stripe will renew it then."""
+
     ends_at: datetime
     renews: bool
 
 
-def access_from(subscription: dict, now: datetime, grace_days: int) -> Access | None:
-    """How long a subscription in its current state gives Digital+; None when it never
-    said (no period end, an unknown status)."""
+def digital_plus_end(subscription: dict, now: datetime, grace_days: int) -> DigitalPlusEnd | None:
+    """None when the subscription never said (no period end, an unknown status)."""
     status = subscription.get("status")
     renews = not subscription.get("cancel_at_period_end")
     end = period_end(subscription)
     if status in GIVING and end is not None:
-        return Access(end, renews)
+        return DigitalPlusEnd(end, renews)
     if status == PAST_DUE and end is not None:
-        return Access(end + timedelta(days=grace_days), renews)
+        return DigitalPlusEnd(end + timedelta(days=grace_days), renews)
     if status in ENDED:
         ended = _instant(subscription.get("ended_at") or subscription.get("canceled_at"))
-        return Access(min(ended or now, now), False)
+        return DigitalPlusEnd(min(ended or now, now), False)
     return None
 
 
@@ -216,25 +218,25 @@ def apply_subscription(
     reader: User | None = None,
 ) -> Subscription | None:
     """Make the Digital+ period of a Stripe subscription match its current state."""
-    access = access_from(subscription, now, grace_days)
-    if access is None:
+    end = digital_plus_end(subscription, now, grace_days)
+    if end is None:
         return None
     period = session.scalar(
         select(Subscription).where(Subscription.stripe_subscription_id == subscription["id"])
     )
     if period is None:
         owner = _owner(session, subscription, reader)
-        if owner is None or access.ends_at <= now:
+        if owner is None or end.ends_at <= now:
             return None  # nobody to give it to, or nothing left to give
         customer = _customer_of(subscription)
         if customer:
             link_customer(session, owner.id, customer)
         starts_at = min(_instant(subscription.get("start_date")) or now, now)
-        period = subscriptions.start_period(session, owner.id, starts_at, access.ends_at, now)
+        period = subscriptions.start_period(session, owner.id, starts_at, end.ends_at, now)
         period.stripe_subscription_id = subscription["id"]
-    period.ends_at = max(access.ends_at, period.starts_at)
+    period.ends_at = max(end.ends_at, period.starts_at)
     period.billing_status = str(subscription.get("status"))
-    period.renews = access.renews
+    period.renews = end.renews
     session.flush()
     return period
 
@@ -257,12 +259,9 @@ class Billing:
 
 
 def account_billing(session: Session, user_id: int) -> Billing:
-    latest = session.scalars(
-        select(Subscription)
-        .where(Subscription.user_id == user_id, Subscription.stripe_subscription_id.is_not(None))
-        .order_by(Subscription.ends_at.desc())
-        .limit(1)
-    ).first()
+    latest = subscriptions.latest_period(
+        session, user_id, Subscription.stripe_subscription_id.is_not(None)
+    )
     manage = customer_id(session, user_id) is not None
     if latest is None:
         return Billing(can_manage=manage, status=None, renews=False, ends_at=None)
@@ -272,27 +271,22 @@ def account_billing(session: Session, user_id: int) -> Billing:
 # -- a reader leaving ------------------------------------------------------------------
 
 
-def cancel_at_stripe(gateway: StripeGateway) -> Callable[[Session, User, datetime], None]:
-    """account_data.delete_account's provider hook: cancel every Stripe subscription of the
-    reader that has not ended, and forget their customer. Raises ProviderUnavailable (and
-    the deletion stops) when Stripe cannot be reached."""
-
-    def cancel(session: Session, user: User, now: datetime) -> None:
-        periods = session.scalars(
-            select(Subscription).where(
-                Subscription.user_id == user.id,
-                Subscription.stripe_subscription_id.is_not(None),
-            )
-        ).all()
-        for period in periods:
-            if period.billing_status in ENDED:
-                continue
-            gateway.cancel_subscription(period.stripe_subscription_id)
-            period.billing_status = "canceled"
-            period.renews = False
-        link = session.get(StripeCustomer, user.id)
-        if link is not None:
-            session.delete(link)
-        session.flush()
-
-    return cancel
+def cancel_at_stripe(session: Session, stripe: StripeGateway, user_id: int) -> None:
+    """A reader leaving: cancel every Stripe subscription of theirs that has not ended, and
+    forget their customer. Raises ProviderUnavailable when Stripe cannot be reached."""
+    periods = session.scalars(
+        select(Subscription).where(
+            Subscription.user_id == user_id,
+            Subscription.stripe_subscription_id.is_not(None),
+        )
+    ).all()
+    for period in periods:
+        if period.billing_status in ENDED:
+            continue
+        stripe.cancel_subscription(period.stripe_subscription_id)
+        period.billing_status = "canceled"
+        period.renews = False
+    link = session.get(StripeCustomer, user_id)
+    if link is not None:
+        session.delete(link)
+    session.flush()

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
 
-from newsroom.accounts.models import normalise_email
 from newsroom.billing.models import DIGITAL_PLUS, active_at
 from newsroom.core import clock
 from newsroom.core.errors import NotFound
@@ -41,13 +40,18 @@ class Status:
         return None if self.ends_at is None else self.ends_at - timedelta(microseconds=1)
 
 
-def status(session: Session, user_id: int, now: datetime) -> Status:
-    latest = session.scalars(
+def latest_period(session: Session, user_id: int, *where) -> Subscription | None:
+    """The user's Digital+ period that ends last, among those matching `where`."""
+    return session.scalars(
         select(Subscription)
-        .where(Subscription.user_id == user_id, Subscription.cancelled_at.is_(None))
+        .where(Subscription.user_id == user_id, *where)
         .order_by(Subscription.ends_at.desc())
         .limit(1)
     ).first()
+
+
+def status(session: Session, user_id: int, now: datetime) -> Status:
+    latest = latest_period(session, user_id, Subscription.cancelled_at.is_(None))
     if latest is None:
         return Status(active=False, ends_at=None)
     return Status(active=latest.is_active(now), ends_at=latest.ends_at)
@@ -61,7 +65,7 @@ def set_digital_plus_until(
     Extends or shortens the current period; a date in the past ends it. With no current
     period a future date starts a new one now, and a past date changes nothing.
     """
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = session.scalar(select(User).where(User.has_email(email)))
     if user is None:
         raise NotFound(f"no user with e-mail {email}")
     ends_at = clock.end_of_local_day(until, tz)
@@ -94,3 +98,17 @@ def start_period(
     session.flush()
     digital_plus_started.send(period, session=session, now=now)
     return period
+
+
+def end_periods(session: Session, user_id: int, now: datetime) -> None:
+    """Stop every current or future Digital+ period of a leaving reader."""
+    session.execute(
+        update(Subscription)
+        .where(
+            Subscription.user_id == user_id,
+            Subscription.ends_at > now,
+            Subscription.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,4 +1,5 @@
-"""Buying Digital+: Stripe Checkout, the page after it, the customer portal and the webhook."""
+"""Buying Digital+: the offer, Stripe Checkout, the page after it, the customer portal and
+the webhook."""
 
 import logging
 
@@ -47,7 +48,24 @@ def stripe_unreachable():
 
 
 def _offer_url(back: str | None) -> str:
-    return url_for("site.digital_plus", next=back) if back else url_for("site.digital_plus")
+    return url_for("billing.digital_plus", next=back) if back else url_for("billing.digital_plus")
+
+
+@bp.get("/digital-plus")
+def digital_plus():
+    """What Digital+ offers; where the paywall's "subscribe" leads. With Stripe set up it
+    sells it; without, it names customer service. Never kept: it differs per reader."""
+    on_sale = provider.configured()
+    price = None
+    if on_sale and not current_user.has_digital_plus:
+        price = provider.price()
+    html = render_template(
+        "digital_plus.html",
+        next_url=safe_next(request.args.get("next")),
+        on_sale=on_sale,
+        price=provider.price_label(price) if price else None,
+    )
+    return private(html)
 
 
 @bp.post("/digital-plus/checkout")
@@ -109,7 +127,7 @@ def portal():
     ActionForm().validate_on_submit()  # the token is checked by CSRFProtect before this
     customer = stripe_events.customer_id(db.session, current_user.id)
     if not provider.configured() or customer is None:
-        return redirect(url_for("site.digital_plus"), 303)
+        return redirect(url_for("billing.digital_plus"), 303)
     try:
         with provider.gateway() as stripe:
             started = stripe.start_portal(

@@ -11,10 +11,10 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
-from newsroom.accounts.session import SmallPayloadSerializer
 from newsroom.delivery import content_version
 from newsroom.extensions import db
 from newsroom.web.i18n import choose_locale, date_locale
+from newsroom.web.session import SmallPayloadSerializer
 
 MAX_ADDRESS = 512  # longer addresses (a 10 kB search) are rendered each time
 VERSION_KEY = "content-version"

@@ -1,5 +1,6 @@
 """The mail outbox: mail is recorded with the change that causes it and delivered after
-commit, with retries. Delivery itself (SMTP) lives at the edge, in newsroom.mail.delivery."""
+commit, with retries. Sending (SMTP) is the mailer's, newsroom.mail.delivery, driven by the
+mail worker, newsroom.mail.worker."""
 
 import secrets
 from datetime import datetime, timedelta

@@ -1,4 +1,4 @@
-"""Site-wide endpoints: language choice, the footer's pages and health checks."""
+"""Site-wide pages: language choice and the footer's pages (contact, privacy, terms)."""
 
 from datetime import timedelta
 
@@ -12,14 +12,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
-from sqlalchemy.exc import DBAPIError
 
-from newsroom import database
-from newsroom.billing import provider
-from newsroom.extensions import db
 from newsroom.gifting import browsers
-from newsroom.web.helpers import private, safe_next
+from newsroom.web.helpers import safe_next
 
 bp = Blueprint("site", __name__)
 
@@ -40,23 +35,6 @@ def choose_language():
             httponly=True,
         )
     return response
-
-
-@bp.get("/digital-plus")
-def digital_plus():
-    """What Digital+ offers; where the paywall's "subscribe" leads. With Stripe set up it
-    sells it; without, it names customer service. Never kept: it differs per reader."""
-    on_sale = provider.configured()
-    price = None
-    if on_sale and not current_user.has_digital_plus:
-        price = provider.price()
-    html = render_template(
-        "digital_plus.html",
-        next_url=safe_next(request.args.get("next")),
-        on_sale=on_sale,
-        price=provider.price_label(price) if price else None,
-    )
-    return private(html)
 
 
 def _lasting(seconds: int | float) -> str:
@@ -115,25 +93,3 @@ def privacy():
 @bp.get("/terms")
 def terms():
     return render_template("pages/terms.html")
-
-
-@bp.get("/healthz")
-def healthz():
-    """The process is up and answering."""
-    return {"status": "ok"}
-
-
-@bp.get("/readyz")
-def readyz():
-    """The database answers and has the schema, so this instance can take traffic. A missing
-    SQLite file is reported, never created."""
-    if database.missing_sqlite_file(db.engine):
-        return {"status": "unavailable", "database": "missing"}, 503
-    try:
-        missing = database.missing_tables(db.session, db.metadata)
-    except DBAPIError:
-        db.session.rollback()
-        return {"status": "unavailable", "database": "unreachable"}, 503
-    if missing:
-        return {"status": "unavailable", "database": "no schema"}, 503
-    return {"status": "ok", "database": "ok"}

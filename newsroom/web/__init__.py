@@ -4,11 +4,9 @@ from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from newsroom.accounts.session import CacheSafeSessionInterface, init_login_manager
-from newsroom.delivery import page_cache
-from newsroom.gifting import messages
-from newsroom.web import errors, headers, i18n, logs
+from newsroom.web import errors, headers, health, i18n, logs
 from newsroom.web.helpers import site_url
+from newsroom.web.session import CacheSafeSessionInterface
 
 
 def select_locale() -> str:
@@ -23,17 +21,15 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
-    init_login_manager()
     app.session_interface = CacheSafeSessionInterface()
     headers.init_app(app)
     logs.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
-    page_cache.init_app(app)
+    app.register_blueprint(health.bp)
     app.jinja_env.globals["site_url"] = site_url
     # A global (not only a context variable) so imported macros see it too.
     app.jinja_env.globals["current_user"] = current_user
-    app.jinja_env.globals["messages"] = messages
 
     @app.context_processor
     def locale_context() -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.mail.delivery import run_worker
+from newsroom.mail.worker import run_worker
 from tests.servers import threaded_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from newsroom.config import ConfigError
 from newsroom.extensions import db
-from newsroom.mail import delivery, outbox
+from newsroom.mail import delivery, outbox, worker
 from newsroom.models import OutboxMail, User
 from tests.conftest import make_test_app
 from tests.helpers import PASSWORD, csrf_token
@@ -98,7 +98,7 @@ def test_mail_queued_in_a_transaction_that_rolls_back_never_leaves(app, smtp_ser
             hours=24,
         )
         db.session.rollback()
-        assert delivery.deliver_due() == delivery.DeliveryReport(sent=0, failed=0)
+        assert worker.deliver_due() == worker.DeliveryReport(sent=0, failed=0)
     assert smtp_server.to("gone@example.com") == []
     assert outbox_rows(app) == []
 
@@ -130,10 +130,10 @@ def test_mail_worker_running_keeps_mail_through_an_smtp_outage(app, client, smtp
 
     def work() -> None:
         with app.app_context():
-            delivery.run_worker(stop)
+            worker.run_worker(stop)
 
-    worker = threading.Thread(target=work)
-    worker.start()
+    thread = threading.Thread(target=work)
+    thread.start()
     try:
         register(client, email="first@example.com")
         wait_for(lambda: smtp_server.to("first@example.com"))
@@ -144,8 +144,8 @@ def test_mail_worker_running_keeps_mail_through_an_smtp_outage(app, client, smtp
         wait_for(lambda: smtp_server.to("second@example.com"))
     finally:
         stop.set()
-        worker.join(timeout=30)
-    assert not worker.is_alive()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
     assert len(smtp_server.to("first@example.com")) == 1
     assert len(smtp_server.to("second@example.com")) == 1
     assert all(row.sent_at is not None for row in outbox_rows(app))
