@@ -2,10 +2,9 @@
 
 from newsroom.accounts import auth_views, password_views
 from newsroom.accounts import views as account_views
-from newsroom.articles import author_views, section_views
-from newsroom.articles import views as article_views
 from newsroom.billing import views as billing_views
 from newsroom.gifting import views as gift_views
+from newsroom.pages import article_views, author_views, section_views
 from newsroom.pages import views as page_views
 from newsroom.reading import views as reading_views
 from newsroom.search import views as search_views

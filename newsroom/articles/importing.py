@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from newsroom.articles.models import KINDS
 from newsroom.articles.rendering import render_body
 from newsroom.core import clock
+from newsroom.core.signals import article_changed
 from newsroom.core.slugs import slugify
 from newsroom.core.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
-from newsroom.delivery import content_version
 from newsroom.models import Article, Author
-from newsroom.search.indexing import index_article
 
 REQUIRED = (
     "slug",
@@ -226,9 +225,7 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
     article.rest_html = rendered.rest_html
     article.word_count = rendered.word_count
     session.flush()
-    index_article(session, article)
-    # Readers see the change at once: every page rendered from the old content is stale.
-    content_version.bump(session)
+    article_changed.send(article, session=session)
     return created
 
 

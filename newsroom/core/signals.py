@@ -6,3 +6,8 @@ _signals = Namespace()
 
 # A Digital+ period was added: sent with the Subscription row as sender, and `session`, `now`.
 digital_plus_started = _signals.signal("digital-plus-started")
+
+# An article was created or changed (imported, edited, locked, unpublished): sent with the
+# Article row as sender and `session`, before the change commits, so what follows from it
+# (the search index, the content version that retires kept pages) commits with it.
+article_changed = _signals.signal("article-changed")

@@ -9,10 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from newsroom.core.signals import article_changed
 from newsroom.models import ContentVersion
 
 ARTICLES = "articles"
 READ_SQL = "SELECT value FROM content_versions WHERE name = 'articles'"
+
+
+@article_changed.connect
+def _article_changed(_article, session: Session) -> None:
+    # Readers see the change at once: every page rendered from the old content is stale.
+    bump(session)
 
 
 def bump(session: Session, name: str = ARTICLES) -> None:

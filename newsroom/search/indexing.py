@@ -16,6 +16,7 @@ import snowballstemmer
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from newsroom.core.signals import article_changed
 from newsroom.models import Article, Author
 from newsroom.search.models import POSTGRES_TABLE, SQLITE_FULL, SQLITE_PUBLIC
 
@@ -110,6 +111,11 @@ _DOCUMENT_COLUMNS = (
     Article.teaser_html,
     Article.rest_html,
 )
+
+
+@article_changed.connect
+def _reindex_changed(article: Article, session: Session) -> None:
+    index_article(session, article)
 
 
 def index_article(session: Session, article: Article) -> None:

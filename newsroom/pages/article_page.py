@@ -6,11 +6,11 @@ import logging
 from flask import Response, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from newsroom.pages.opening import Opening
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.articles import queries
 from newsroom.articles.api import LOCKED_PART_CLASS, json_ld
-from newsroom.articles.opening import Opening
 from newsroom.articles.paywall import Access, Grant
 from newsroom.articles.queries import ArticleRecord
 from newsroom.articles.share import share_links

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from newsroom.pages.opening import open_article
+
 from newsroom.articles import queries
-from newsroom.articles.opening import open_article
 from newsroom.articles.paywall import Grant
 from newsroom.extensions import db
 from newsroom.gifting.policy import gift_policy

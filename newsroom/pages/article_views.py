@@ -11,17 +11,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-
-from newsroom.articles import queries
-from newsroom.articles.api import article_json, article_summary
-from newsroom.articles.feeds import atom_feed
-from newsroom.articles.opening import open_article
-from newsroom.articles.page import (
+from newsroom.pages.article_page import (
     article_record,
     remember_read,
     render_article,
     with_article_headers,
 )
+from newsroom.pages.opening import open_article
+
+from newsroom.articles import queries
+from newsroom.articles.api import article_json, article_summary
+from newsroom.articles.feeds import atom_feed
 from newsroom.extensions import db, limiter
 from newsroom.gifting import browsers
 from newsroom.gifting.policy import gift_policy
