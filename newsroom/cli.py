@@ -19,7 +19,8 @@ from newsroom.core import clock
 from newsroom.core.errors import NotFound
 from newsroom.demo import loading
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import revoking
+from newsroom.gifting.report import report as gifts_report
 from newsroom.jobs import listings
 from newsroom.mail import delivery
 from newsroom.models import Article
@@ -189,14 +190,14 @@ def gifts_revoke_command(slug: str | None, every: bool, yes: bool) -> None:
     now = clock.now()
     if slug and db.session.scalar(select(Article.id).where(Article.slug == slug)) is None:
         raise click.ClickException(f"No article with the slug {slug}.")
-    count = giving.count_live(db.session, now, slug)
+    count = revoking.count_live(db.session, now, slug)
     what = f"to {slug}" if slug else "to every article"
     if count == 0:
         click.echo(f"No gift links {what} still open.")
         return
     if not yes:
         click.confirm(f"Withdraw {count} gift link(s) {what}?", abort=True)
-    revoked = giving.revoke_all(db.session, now, slug)
+    revoked = revoking.revoke_all(db.session, now, slug)
     db.session.commit()
     click.echo(f"Withdrew {revoked} gift link(s) {what}.")
 
@@ -209,7 +210,7 @@ def gifts_report_command(month: str | None) -> None:
         month = clock.month_key(clock.now(), _tz())
     elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
-    rows = giving.report(db.session, month)
+    rows = gifts_report(db.session, month)
     click.echo(f"Gifts made in {month} (site time zone {_tz()})")
     header = f"{'article':<44} {'gifts':>5} {'opens':>5} {'accounts':>8} {'digital+':>8}"
     click.echo(header)

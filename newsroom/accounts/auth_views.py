@@ -8,7 +8,7 @@ from newsroom.accounts import account_mail, operations
 from newsroom.accounts.session import start_session
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
-from newsroom.gifting import browsers, giving, outcomes
+from newsroom.gifting import browsers, links, outcomes
 from newsroom.models import User
 from newsroom.web.forms import LoginForm, RegisterForm, invalid_name_message, weak_password_message
 from newsroom.web.helpers import request_now, safe_next, setting
@@ -49,7 +49,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             if browser := browsers.known_browser():  # gifts opened here now belong to them
-                giving.claim_browser(db.session, user.id, browser)
+                links.claim_browser(db.session, user.id, browser)
             db.session.commit()
             start_session(user)
             return _go_next(form.next.data)

@@ -10,14 +10,15 @@ from sqlalchemy.orm import Session
 from newsroom.articles import paywall
 from newsroom.articles.paywall import Access, GiftState
 from newsroom.articles.queries import ArticleRecord
-from newsroom.gifting import giving
+from newsroom.gifting import links
+from newsroom.gifting.allowance import Policy
 from newsroom.reading import history
 
 
 @dataclass(frozen=True)
 class Opening:
     access: Access
-    gift: giving.LinkCheck | None  # the gift the reader came with or kept, when there is one
+    gift: links.LinkCheck | None  # the gift the reader came with or kept, when there is one
     state: history.ReaderState | None  # None for an anonymous reader
     link_given: bool  # a gift token came with the request, good or not
 
@@ -39,19 +40,19 @@ def open_article(
     has_digital_plus: bool,
     token: str | None,
     now: datetime,
-    policy: giving.Policy,
+    policy: Policy,
     browser_id: Callable[[], str | None],
 ) -> Opening:
     """`browser_id` is asked only when a gift link is opened (it may mint a new id)."""
     state = history.state_of(session, reader_id, article.id) if reader_id is not None else None
     gift = None
     if token is not None and article.locked:
-        gift = giving.open_gift(
+        gift = links.open_gift(
             session, token, article.id, now, policy, browser_id=browser_id(), user_id=reader_id
         )
     elif reader_id is not None and article.locked and not has_digital_plus:
         # A recipient who made an account keeps the gift for the link's remaining days.
-        kept = giving.account_gift(session, reader_id, article.id, now)
+        kept = links.account_gift(session, reader_id, article.id, now)
         gift = kept if kept.state is GiftState.VALID else None
     access = paywall.access(article, has_digital_plus, gift.state if gift else None)
     return Opening(access, gift, state, token is not None)

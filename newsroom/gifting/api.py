@@ -5,7 +5,8 @@ from dataclasses import asdict
 from newsroom.articles.share import share_links
 from newsroom.gifting import messages
 from newsroom.gifting.dialog import allowance_json
-from newsroom.gifting.giving import Figures, GiftResult
+from newsroom.gifting.giving import GiftResult
+from newsroom.gifting.report import Figures
 from newsroom.models import Gift
 
 

@@ -1,18 +1,14 @@
 """Why a gift was refused."""
 
-from typing import TYPE_CHECKING
-
 from newsroom.core.errors import DomainError
-
-if TYPE_CHECKING:
-    from newsroom.gifting.giving import Allowance
+from newsroom.gifting.allowance import Allowance
 
 
 class AllowanceUsed(DomainError):
     code = "allowance_used"
     status = 409
 
-    def __init__(self, allowance: "Allowance") -> None:
+    def __init__(self, allowance: Allowance) -> None:
         super().__init__("allowance used")
         self.allowance = allowance
 

@@ -24,7 +24,8 @@ from newsroom.accounts import account_links
 from newsroom.articles import queries
 from newsroom.core.errors import DigitalPlusRequired, DomainError, NotFound
 from newsroom.extensions import db, limiter
-from newsroom.gifting import gift_mail, giving, messages
+from newsroom.gifting import gift_mail, giving, messages, report, requests, revoking
+from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
 from newsroom.gifting.dialog import (
     Dialog,
@@ -203,17 +204,17 @@ def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> R
 def index():
     now = request_now()
     policy = gift_policy()
-    page = giving.gifts_of(db.session, current_user.id, page_number(), 20)
+    page = report.gifts_of(db.session, current_user.id, page_number(), 20)
     links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
-    figures = giving.figures(db.session, [gift.id for gift in page.items])
-    allowance = giving.allowance(db.session, current_user.id, now, policy)
+    figures = report.figures(db.session, [gift.id for gift in page.items])
+    this_month = allowance(db.session, current_user.id, now, policy)
     if wants_json():
         response = jsonify(
             {
                 "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
-                "used": allowance.used,
-                "limit": allowance.limit,
-                "renews_on": allowance.renews_on.isoformat(),
+                "used": this_month.used,
+                "limit": this_month.limit,
+                "renews_on": this_month.renews_on.isoformat(),
             }
         )
     else:
@@ -222,7 +223,7 @@ def index():
             page=page,
             links=links,
             figures=figures,
-            allowance=allowance,
+            allowance=this_month,
             now=now,
         )
     response = private(response)
@@ -234,7 +235,7 @@ def index():
 @login_required
 def revoke(gift_id: int):
     try:
-        gift = giving.revoke(db.session, current_user.id, gift_id, request_now())
+        gift = revoking.revoke(db.session, current_user.id, gift_id, request_now())
     except NotFound:
         if wants_json():
             return error_response("not_found", _("There is no such gift."), 404)
@@ -256,7 +257,7 @@ def ask(slug: str):
     try:
         if article is None:
             raise NotFound()
-        asked = giving.ask_again(db.session, token, article.id, now, gift_policy())
+        asked = requests.ask_again(db.session, token, article.id, now, gift_policy())
     except NotFound:
         db.session.rollback()
         return error_page(
@@ -277,7 +278,7 @@ def ask(slug: str):
     return redirect(url_for("articles.show", slug=article.slug), 303)
 
 
-def _mail_request_to_giver(asked: giving.AskResult) -> None:
+def _mail_request_to_giver(asked: requests.AskResult) -> None:
     """The giver hears of the request by mail too, in the language they gave the gift in."""
     queue_mail(
         db.session,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import giving, links
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
 from tests.browser.conftest import log_in
@@ -323,7 +323,7 @@ def test_gift_recipient_gets_the_digital_plus_offer_not_the_gift_button(
     give_now(app, giver, article)
     with app.app_context():
         gift = db.session.scalars(select(Gift)).one()
-        token = giving.token_for(gift, gift_policy())
+        token = links.token_for(gift, gift_policy())
     stranger = reader(page_factory, lang)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
     assert SENTINEL in stranger.locator("article").inner_text()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from newsroom.articles import importing
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import allowance, giving, revoking
 from newsroom.gifting.errors import AllowanceUsed, NotGiftable
 from newsroom.gifting.models import DIGITAL_PLUS, SIGNUP
 from newsroom.gifting.policy import gift_policy
@@ -54,7 +54,7 @@ def test_not_giftable_answers_409_not_giftable_and_charges_nothing(
     assert response.get_json()["error"] == "not_giftable"
     with app.app_context():
         assert db.session.scalar(select(func.count(Gift.id))) == 0
-        used = giving.allowance(db.session, subscriber.id, clock.now(), gift_policy()).used
+        used = allowance.allowance(db.session, subscriber.id, clock.now(), gift_policy()).used
     assert used == 0
 
 
@@ -101,7 +101,7 @@ def three_gifts(app, make_user, make_article):
 
 def live(app) -> int:
     with app.app_context():
-        return giving.count_live(db.session, clock.now())
+        return revoking.count_live(db.session, clock.now())
 
 
 def test_gifts_revoke_article_asks_with_the_count_then_withdraws(app, runner, three_gifts):
@@ -203,7 +203,7 @@ def test_allowance_follows_gifts_per_month_for_the_default_plan(app, make_user):
     with app.app_context():
         db.session.add(Plan(code="digital_plus", name="Digital+", gifts_per_month=None))
         db.session.commit()
-        assert giving.allowance(db.session, user.id, clock.now(), gift_policy()).limit == 3
+        assert allowance.allowance(db.session, user.id, clock.now(), gift_policy()).limit == 3
 
 
 def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):

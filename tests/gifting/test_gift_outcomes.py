@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from newsroom.billing import subscriptions
 from newsroom.extensions import db
-from newsroom.gifting import browsers, giving, outcomes
+from newsroom.gifting import browsers, giving, outcomes, report
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift, GiftOpen, GiftOutcome, Subscription
 from tests.helpers import (
@@ -240,7 +240,7 @@ def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, ma
         period = subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
         db.session.commit()
         assert db.session.get(Subscription, period.id).is_active(now)
-        assert giving.figures(db.session, [gift.id])[gift.id].subscriptions == 1
+        assert report.figures(db.session, [gift.id])[gift.id].subscriptions == 1
 
 
 def gifting_policy(app):

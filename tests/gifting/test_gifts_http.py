@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import allowance, giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Article, Gift
 from tests.conftest import POSTGRES_URL
@@ -419,7 +419,7 @@ def test_gift_link_open_counts_the_open_and_not_the_allowance(app, gift_link, an
     assert gift.open_count == 1
     with app.app_context():
         policy = gift_policy()
-        assert giving.allowance(db.session, gift.giver_id, clock.now(), policy).used == 1
+        assert allowance.allowance(db.session, gift.giver_id, clock.now(), policy).used == 1
 
 
 def test_gift_link_scanner_first_then_the_human_still_reads(app, gift_link, anonymous):
