@@ -65,7 +65,7 @@ def dialog_for(article) -> Dialog:
     now, policy = request_now(), gift_policy()
     this_month = allowance(db.session, current_user.id, now, policy)
     gift = this_months_gift(db.session, current_user.id, article.id, now, policy)
-    if gift is not None and not gift.is_revoked:
+    if gift is not None and gift.works(now):
         url = gift_url(gift, article.slug)
         share = share_links(url, article.headline)
         return Dialog(

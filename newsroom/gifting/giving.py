@@ -90,7 +90,7 @@ def give(
     used = gifts_made(session, giver.id, month)
     limit = plan_limit(session, giver.id, now, policy.per_month)
     if existing is not None:
-        if existing.is_revoked or existing.is_expired(now):
+        if not existing.works(now):
             _renew(session, existing, now, policy)
         if note is not None and note != existing.note:
             existing.note = note

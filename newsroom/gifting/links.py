@@ -12,6 +12,7 @@ from newsroom.articles.paywall import GiftState
 from newsroom.core import signing
 from newsroom.database import begin_write
 from newsroom.gifting.allowance import Policy
+from newsroom.gifting.models import works_at
 from newsroom.models import Gift, GiftOpen, User
 
 
@@ -66,17 +67,16 @@ def open_gift(
     if row.article_id != article_id:
         return LinkCheck(GiftState.WRONG_ARTICLE)
     name = first_name(row.name) or None  # a deleted giver is named by nobody
-    if row.revoked_at is not None:
-        return LinkCheck(GiftState.REVOKED, name, can_ask=name is not None)
-    if check.expired or now >= row.expires_at:
-        return LinkCheck(GiftState.EXPIRED, name, can_ask=name is not None)
+    if check.expired or not works_at(row, now):
+        state = GiftState.REVOKED if row.revoked_at is not None else GiftState.EXPIRED
+        return LinkCheck(state, name, can_ask=name is not None)
     # A SQLite read snapshot cannot be upgraded to a write once another request has
     # committed, so the count is written in a fresh write transaction; the conditions are
     # repeated there in case the gift was revoked in between.
     begin_write(session)
     counted = session.execute(
         update(Gift)
-        .where(Gift.id == row.id, Gift.revoked_at.is_(None))
+        .where(Gift.id == row.id, works_at(Gift, now))
         .values(open_count=Gift.open_count + 1)
     )
     if counted.rowcount != 1:
@@ -117,8 +117,7 @@ def account_gift(session: Session, user_id: int, article_id: int, now: datetime)
         .where(
             GiftOpen.user_id == user_id,
             Gift.article_id == article_id,
-            Gift.revoked_at.is_(None),
-            Gift.expires_at > now,
+            works_at(Gift, now),
         )
         .order_by(GiftOpen.opened_at.desc())  # the latest gift opened; the index gives the order
         .limit(1)

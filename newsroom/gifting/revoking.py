@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.core.errors import NotFound
 from newsroom.database import begin_write
+from newsroom.gifting.models import works_at
 from newsroom.models import Article, Gift
 
 
@@ -23,12 +24,8 @@ def revoke(session: Session, giver_id: int, gift_id: int, now: datetime) -> Gift
     return gift
 
 
-def _live(now: datetime):
-    return Gift.revoked_at.is_(None), Gift.expires_at > now
-
-
 def _live_gifts(slug: str | None, now: datetime):
-    query = select(Gift.id).where(*_live(now))
+    query = select(Gift.id).where(works_at(Gift, now))
     if slug is not None:
         query = query.join(Article, Article.id == Gift.article_id).where(Article.slug == slug)
     return query

@@ -334,6 +334,26 @@ def test_gift_page_for_an_article_given_this_month_shows_its_link(
     assert "Create gift link" not in html
 
 
+def test_gift_page_for_this_months_expired_gift_offers_a_new_link_not_the_dead_one(
+    app, subscriber, subscriber_client, auth, client, locked
+):
+    """A link made on the 1st has expired by the 31st, in the month it was given: the dialog
+    offers to give it again (for free) instead of showing the link that no longer opens."""
+    dead = local_path(auth.post(gift_path(locked), json=True).get_json()["url"])
+    with app.app_context():
+        db.session.execute(update(Gift).values(expires_at=clock.now() - timedelta(minutes=1)))
+        db.session.commit()
+    response = client.get(gift_path(locked))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert dead.split("gift=", 1)[1] not in html
+    assert "The link works until" not in html
+    assert "Create gift link" in html
+    again = auth.post(gift_path(locked), json=True).get_json()
+    assert (again["used"], again["created"]) == (1, False)
+    assert local_path(again["url"]) != dead
+
+
 def test_gift_form_logged_out_renders_login_offer(client, locked):
     response = form_post(client, gift_path(locked))
     html = response.get_data(as_text=True)
