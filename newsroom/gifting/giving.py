@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from newsroom.billing.subscriptions import has_digital_plus
 from newsroom.core import clock
 from newsroom.core.errors import DigitalPlusRequired, NotFound
 from newsroom.database import begin_write
@@ -60,21 +61,21 @@ def clean_note(note: str | None) -> str | None:
 def give(
     session: Session,
     giver: User,
-    has_digital_plus: bool,
     article: Article,
     now: datetime,
     policy: Policy,
     note: str | None = None,
     locale: str | None = None,
 ) -> GiftResult:
-    """Create this month's gift of `article`, or return the one already made. `locale` is
-    the giver's language, for mails about the gift that reach them later.
+    """Create this month's gift of `article`, or return the one already made: for givers
+    with Digital+ at `now` (DigitalPlusRequired otherwise). `locale` is the giver's
+    language, for mails about the gift that reach them later.
 
     The count-then-insert runs under a lock on the giver (BEGIN IMMEDIATE on SQLite, a row
     lock on PostgreSQL), so simultaneous requests cannot exceed the allowance; the unique
     (giver, article, month) constraint backs it up. A note given again replaces the old one.
     """
-    if not has_digital_plus:
+    if not has_digital_plus(session, giver.id, now):
         raise DigitalPlusRequired()
     note = clean_note(note)
     month = clock.month_key(now, policy.tz)
@@ -130,7 +131,6 @@ def _renew(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
 def give_again(
     session: Session,
     giver: User,
-    has_digital_plus: bool,
     gift_id: int,
     now: datetime,
     policy: Policy,
@@ -141,7 +141,7 @@ def give_again(
     if old is None or old.giver_id != giver.id:
         raise NotFound()
     article = old.article
-    result = give(session, giver, has_digital_plus, article, now, policy, note=old.note)
+    result = give(session, giver, article, now, policy, note=old.note)
     session.execute(
         update(GiftRequest)
         .where(GiftRequest.gift_id == old.id, GiftRequest.answered_at.is_(None))

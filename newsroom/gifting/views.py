@@ -126,10 +126,8 @@ def give(slug: str):
         if mail_to:  # checked before anything is given, so a refused mail charges nothing
             mail_to = gift_mail.recipient_address(mail_to)
             account_links.require_verified(current_user)
-        reader, locale = current_user, str(get_locale())
-        result = giving.give(
-            db.session, reader, reader.has_digital_plus, article, now, gift_policy(), note, locale
-        )
+        locale = str(get_locale())
+        result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale)
         url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
         mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
         db.session.commit()
@@ -300,9 +298,7 @@ def give_again(gift_id: int):
     """One click from "My gifts" to answer a request: this month's link to the same article."""
     now = request_now()
     try:
-        result = giving.give_again(
-            db.session, current_user, current_user.has_digital_plus, gift_id, now, gift_policy()
-        )
+        result = giving.give_again(db.session, current_user, gift_id, now, gift_policy())
         db.session.commit()
     except NotFound:
         db.session.rollback()

@@ -84,7 +84,7 @@ def gift_rows(app) -> int:
 
 def give_now(app, user, article) -> None:
     with app.app_context():
-        giving.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
+        giving.give(db.session, user, article, datetime.now(UTC), gift_policy())
         db.session.commit()
 
 

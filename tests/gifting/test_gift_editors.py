@@ -81,7 +81,7 @@ def test_give_not_giftable_raises_in_the_service(app, make_user, make_article):
     user = make_user(digital_plus=True)
     article = make_article(giftable=False)
     with app.app_context(), pytest.raises(NotGiftable):
-        giving.give(db.session, user, True, article, clock.now(), gift_policy())
+        giving.give(db.session, user, article, clock.now(), gift_policy())
 
 
 # ---- newsroom gifts revoke -------------------------------------------------------------------
@@ -94,7 +94,7 @@ def three_gifts(app, make_user, make_article):
     now = datetime.now(UTC)
     with app.app_context():
         for user, article in ((karen, first), (ole, first), (karen, second)):
-            giving.give(db.session, user, True, article, now, gift_policy())
+            giving.give(db.session, user, article, now, gift_policy())
             db.session.commit()
     return first, second
 
@@ -222,10 +222,10 @@ def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):
         )
         db.session.commit()
         for article in articles[:2]:
-            giving.give(db.session, user, True, article, now, gift_policy())
+            giving.give(db.session, user, article, now, gift_policy())
             db.session.commit()
         with pytest.raises(AllowanceUsed) as refused:
-            giving.give(db.session, user, True, articles[2], now, gift_policy())
+            giving.give(db.session, user, articles[2], now, gift_policy())
         assert (refused.value.allowance.used, refused.value.allowance.limit) == (2, 2)
 
 

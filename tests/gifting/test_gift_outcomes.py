@@ -182,8 +182,8 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
     first, second = make_article(), make_article()
     with app.app_context():
         policy_ = gifting_policy(app)
-        older = giving.give(db.session, karen, True, first, now, policy_).gift
-        newer = giving.give(db.session, ole, True, second, now, policy_).gift
+        older = giving.give(db.session, karen, first, now, policy_).gift
+        newer = giving.give(db.session, ole, second, now, policy_).gift
         db.session.add_all(
             [
                 GiftOpen(
@@ -213,7 +213,7 @@ def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, mak
     now = datetime.now(UTC)
     article = make_article()
     with app.app_context():
-        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
+        gift = giving.give(db.session, karen, article, now, gifting_policy(app)).gift
         db.session.add(
             GiftOpen(
                 gift_id=gift.id,
@@ -232,7 +232,7 @@ def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, ma
     now = datetime.now(UTC)
     article = make_article()
     with app.app_context():
-        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
+        gift = giving.give(db.session, karen, article, now, gifting_policy(app)).gift
         db.session.add(
             GiftOpen(gift_id=gift.id, browser_id="c" * 32, user_id=ida.id, opened_at=now)
         )

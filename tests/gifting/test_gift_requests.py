@@ -15,7 +15,7 @@ from tests.helpers import JSON, csrf_token, give, local_path, open_as
 
 def give_at(app, subscriber, article, now):
     with app.app_context():
-        result = giving.give(db.session, subscriber, True, article, now, gift_policy())
+        result = giving.give(db.session, subscriber, article, now, gift_policy())
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 

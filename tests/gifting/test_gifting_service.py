@@ -34,9 +34,9 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def give(app, subscriber, article, now, rules=None, digital_plus=True) -> giving.GiftResult:
+def give(app, subscriber, article, now, rules=None) -> giving.GiftResult:
     with app.app_context():
-        result = giving.give(db.session, subscriber, digital_plus, article, now, rules or policy())
+        result = giving.give(db.session, subscriber, article, now, rules or policy())
         db.session.commit()
         return result
 
@@ -186,7 +186,7 @@ def test_give_free_article_returns_no_gift_and_charges_nothing(app, subscriber, 
 def test_give_requires_digital_plus(app, make_user, locked):
     reader = make_user()
     with pytest.raises(DigitalPlusRequired):
-        give(app, reader, locked[0], utc("2025-05-02T09:00"), digital_plus=False)
+        give(app, reader, locked[0], utc("2025-05-02T09:00"))
     assert gift_rows(app) == 0
 
 

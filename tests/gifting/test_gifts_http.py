@@ -52,7 +52,7 @@ def only_gift(app) -> Gift:
 def give_at(app, giver, article, now: datetime) -> str:
     """A gift made directly through the service at a chosen moment; returns its link path."""
     with app.app_context():
-        result = giving.give(db.session, giver, True, article, now, gift_policy())
+        result = giving.give(db.session, giver, article, now, gift_policy())
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 
@@ -460,8 +460,9 @@ def test_gift_link_of_a_lapsed_giver_still_opens(app, make_user, locked, anonymo
 
 
 def test_gift_link_expired_shows_paywall_with_note(app, make_user, locked, anonymous):
-    giver = make_user(digital_plus=True)
-    link = give_at(app, giver, locked, datetime.now(UTC) - timedelta(days=31))
+    now = datetime.now(UTC)
+    giver = make_user(period=(now - timedelta(days=60), now + timedelta(days=30)))
+    link = give_at(app, giver, locked, now - timedelta(days=31))
     response = anonymous.get(link)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
