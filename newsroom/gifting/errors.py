@@ -1,6 +1,6 @@
 """Why a gift was refused."""
 
-from newsroom.core.errors import DomainError
+from newsroom.core.errors import DomainError, NotFound
 from newsroom.gifting.allowance import Allowance
 
 
@@ -30,3 +30,12 @@ class InvalidRecipient(DomainError):
     """A friend's address for a gift mail that is not an e-mail address."""
 
     code = "invalid_email"
+
+
+class NoSuchGift(NotFound):
+    """No gift of this giver has that id."""
+
+
+class InvalidLink(NotFound):
+    """A gift link that names no gift of this article, or one that still opens: there is
+    nothing to ask the giver for."""

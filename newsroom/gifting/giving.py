@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.billing.subscriptions import has_digital_plus
 from newsroom.core import clock
-from newsroom.core.errors import DigitalPlusRequired, NotFound
+from newsroom.core.errors import DigitalPlusRequired
 from newsroom.database import begin_write
 from newsroom.gifting.allowance import (
     Allowance,
@@ -21,7 +21,7 @@ from newsroom.gifting.allowance import (
     plan_limit,
     this_months_gift,
 )
-from newsroom.gifting.errors import AllowanceUsed, InvalidNote, NotGiftable
+from newsroom.gifting.errors import AllowanceUsed, InvalidNote, NoSuchGift, NotGiftable
 from newsroom.gifting.links import token_for
 from newsroom.gifting.models import NOTE_MAX_LENGTH
 from newsroom.models import Article, Gift, GiftRequest, User
@@ -128,20 +128,21 @@ def _renew(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
     session.flush()
 
 
+def own_gift(session: Session, giver_id: int, gift_id: int) -> Gift:
+    """One of the giver's gifts; NoSuchGift for anyone else's."""
+    gift = session.get(Gift, gift_id)
+    if gift is None or gift.giver_id != giver_id:
+        raise NoSuchGift()
+    return gift
+
+
 def give_again(
-    session: Session,
-    giver: User,
-    gift_id: int,
-    now: datetime,
-    policy: Policy,
+    session: Session, giver: User, gift_id: int, now: datetime, policy: Policy
 ) -> GiftResult:
     """Answer requests for a new link to one of the giver's gifts: this month's gift of the
     article (a new slot if none yet, AllowanceUsed when none is left)."""
-    old = session.get(Gift, gift_id)
-    if old is None or old.giver_id != giver.id:
-        raise NotFound()
-    article = old.article
-    result = give(session, giver, article, now, policy, note=old.note)
+    old = own_gift(session, giver.id, gift_id)
+    result = give(session, giver, old.article, now, policy, note=old.note)
     session.execute(
         update(GiftRequest)
         .where(GiftRequest.gift_id == old.id, GiftRequest.answered_at.is_(None))

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsroom.core import signing
-from newsroom.core.errors import NotFound
 from newsroom.gifting.allowance import Policy
+from newsroom.gifting.errors import InvalidLink
 from newsroom.models import Gift, GiftRequest, User
 
 
@@ -26,12 +26,12 @@ def ask_again(
     again before the giver answered records nothing new (and mails nobody twice)."""
     check = signing.read_gift(token, policy.keys, now, policy.max_age_seconds)
     if check.public_id is None:
-        raise NotFound()
+        raise InvalidLink()
     gift = session.scalar(select(Gift).where(Gift.public_id == check.public_id))
     if gift is None or gift.article_id != article_id:
-        raise NotFound()
+        raise InvalidLink()
     if not check.expired and gift.works(now):
-        raise NotFound()  # the link works: there is nothing to ask for
+        raise InvalidLink()  # the link works: there is nothing to ask for
     giver = session.get(User, gift.giver_id)
     pending = session.scalar(
         select(GiftRequest.id).where(

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from newsroom.core.errors import NotFound
 from newsroom.database import begin_write
+from newsroom.gifting.giving import own_gift
 from newsroom.gifting.models import works_at
 from newsroom.models import Article, Gift
 
@@ -15,9 +15,7 @@ from newsroom.models import Article, Gift
 def revoke(session: Session, giver_id: int, gift_id: int, now: datetime) -> Gift:
     """Stop a link from opening. The month's slot stays used: it was spent at creation."""
     begin_write(session)
-    gift = session.get(Gift, gift_id)
-    if gift is None or gift.giver_id != giver_id:
-        raise NotFound()
+    gift = own_gift(session, giver_id, gift_id)
     if gift.revoked_at is None:
         gift.revoked_at = now
         session.flush()
