@@ -175,16 +175,16 @@ def users_delete_command(email: str, yes: bool) -> None:
     click.echo(f"Deleted the account {address}.")
 
 
-gifts_cli = AppGroup("gifts", help="Withdraw gift links and report what gifts achieved.")
+gifts_cli = AppGroup("gifts", help="Revoke gift links and report what gifts achieved.")
 newsroom_cli.add_command(gifts_cli)
 
 
 @gifts_cli.command("revoke")
-@click.option("--article", "slug", help="Withdraw the links to this article (its slug).")
-@click.option("--all", "every", is_flag=True, help="Withdraw every link that still opens.")
+@click.option("--article", "slug", help="Revoke the links to this article (its slug).")
+@click.option("--all", "every", is_flag=True, help="Revoke every link that still opens.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def gifts_revoke_command(slug: str | None, every: bool, yes: bool) -> None:
-    """Withdraw gift links at once. The givers' slots stay used."""
+    """Revoke gift links at once. The givers' slots stay used."""
     if bool(slug) == every:
         raise click.UsageError("Give either --article SLUG or --all.")
     now = clock.now()
@@ -196,10 +196,10 @@ def gifts_revoke_command(slug: str | None, every: bool, yes: bool) -> None:
         click.echo(f"No gift links {what} still open.")
         return
     if not yes:
-        click.confirm(f"Withdraw {count} gift link(s) {what}?", abort=True)
+        click.confirm(f"Revoke {count} gift link(s) {what}?", abort=True)
     revoked = revoking.revoke_all(db.session, now, slug)
     db.session.commit()
-    click.echo(f"Withdrew {revoked} gift link(s) {what}.")
+    click.echo(f"Revoked {revoked} gift link(s) {what}.")
 
 
 @gifts_cli.command("report")

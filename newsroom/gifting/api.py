@@ -11,7 +11,7 @@ from newsroom.models import Gift
 
 
 def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
-    """`url` is kept for withdrawn and expired gifts; `revoked` is false or the time."""
+    """`url` is kept for revoked and expired gifts; `revoked` is false or the time."""
     return {
         "id": gift.id,
         "slug": gift.article.slug,

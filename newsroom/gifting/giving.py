@@ -92,7 +92,7 @@ def give(
     limit = plan_limit(session, giver.id, now, policy.per_month)
     if existing is not None:
         if not existing.works(now):
-            _renew(session, existing, now, policy)
+            _revive(session, existing, now, policy)
         if note is not None and note != existing.note:
             existing.note = note
         if locale:
@@ -118,7 +118,7 @@ def give(
     return GiftResult(Allowance(used + 1, limit, renews_on), gift, True, token_for(gift, policy))
 
 
-def _renew(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
+def _revive(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
     """Give a revoked or expired gift again in its own month: the same slot (nothing more is
     charged) under a new public id, so the new link opens and the old one stays dead."""
     gift.public_id = secrets.token_hex(16)

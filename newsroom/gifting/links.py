@@ -27,7 +27,7 @@ class LinkCheck:
     state: GiftState
     giver_first_name: str | None = None
     note: str | None = None
-    # Set for a link that once was good (expired or withdrawn): its recipient may ask anew.
+    # Set for a link that once was good (expired or revoked): its recipient may ask anew.
     can_ask: bool = False
 
 

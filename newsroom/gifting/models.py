@@ -91,7 +91,7 @@ class GiftOutcome(Base):
 
 
 class GiftRequest(Base):
-    """A recipient of an expired or withdrawn link asked the giver for a new one."""
+    """A recipient of an expired or revoked link asked the giver for a new one."""
 
     __tablename__ = "gift_requests"
     __table_args__ = (Index("ix_gift_requests_gift", "gift_id", "created_at"),)

@@ -22,7 +22,7 @@ class AskResult:
 def ask_again(
     session: Session, token: str, article_id: int, now: datetime, policy: Policy
 ) -> AskResult:
-    """A recipient of an expired or withdrawn link asks the giver for a new one. Asking
+    """A recipient of an expired or revoked link asks the giver for a new one. Asking
     again before the giver answered records nothing new (and mails nobody twice)."""
     check = signing.read_gift(token, policy.keys, now, policy.max_age_seconds)
     if check.public_id is None:

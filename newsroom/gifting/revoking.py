@@ -35,7 +35,7 @@ def count_live(session: Session, now: datetime, slug: str | None = None) -> int:
 
 
 def revoke_all(session: Session, now: datetime, slug: str | None = None) -> int:
-    """An editor withdraws every live link (of one article, or all): the slots stay used."""
+    """An editor revokes every live link (of one article, or all): the slots stay used."""
     ids = list(session.scalars(_live_gifts(slug, now)))
     if ids:
         session.execute(

@@ -272,7 +272,7 @@ def revoke(gift_id: int):
 @bp.post("/articles/<slug>/gift/ask")
 @limiter.limit(lambda: setting("GIFT_ASK_LIMIT"))
 def ask(slug: str):
-    """A recipient of an expired or withdrawn link asks the giver for a new one."""
+    """A recipient of an expired or revoked link asks the giver for a new one."""
     now = request_now()
     article = queries.find_visible(db.session, slug, now)
     if article is None:

@@ -1,5 +1,5 @@
 """What editors and operators control: articles kept from being given (`giftable: false`),
-withdrawing links at once, the monthly report, and allowances that belong to plans."""
+revoking links at once, the monthly report, and allowances that belong to plans."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -104,12 +104,12 @@ def live(app) -> int:
         return revoking.count_live(db.session, clock.now())
 
 
-def test_gifts_revoke_article_asks_with_the_count_then_withdraws(app, runner, three_gifts):
+def test_gifts_revoke_article_asks_with_the_count_then_revokes(app, runner, three_gifts):
     result = runner.invoke(
         args=["newsroom", "gifts", "revoke", "--article", "first-piece"], input="y\n"
     )
-    assert "Withdraw 2 gift link(s) to first-piece?" in result.output
-    assert "Withdrew 2 gift link(s)" in result.output
+    assert "Revoke 2 gift link(s) to first-piece?" in result.output
+    assert "Revoked 2 gift link(s)" in result.output
     assert result.exit_code == 0
     assert live(app) == 1
 
@@ -117,14 +117,14 @@ def test_gifts_revoke_article_asks_with_the_count_then_withdraws(app, runner, th
 def test_gifts_revoke_declined_changes_nothing(app, runner, three_gifts):
     result = runner.invoke(args=["newsroom", "gifts", "revoke", "--all"], input="n\n")
     assert result.exit_code == 1
-    assert "Withdraw 3 gift link(s) to every article?" in result.output
+    assert "Revoke 3 gift link(s) to every article?" in result.output
     assert live(app) == 3
 
 
 def test_gifts_revoke_all_with_yes_skips_the_prompt(app, runner, three_gifts):
     result = runner.invoke(args=["newsroom", "gifts", "revoke", "--all", "--yes"])
     assert result.exit_code == 0
-    assert "Withdrew 3 gift link(s) to every article." in result.output
+    assert "Revoked 3 gift link(s) to every article." in result.output
     assert live(app) == 0
     with app.app_context():  # the slots stay used
         assert db.session.scalar(select(func.count(Gift.id))) == 3
@@ -150,7 +150,7 @@ def test_revoked_by_the_editor_the_link_shows_the_paywall(
     runner.invoke(args=["newsroom", "gifts", "revoke", "--article", article.slug, "--yes"])
     html = open_as(app.test_client(), link).get_data(as_text=True)
     assert SENTINEL not in html
-    assert "withdrawn" in html
+    assert "has been revoked by the person who shared it" in html
 
 
 # ---- newsroom gifts report -------------------------------------------------------------------

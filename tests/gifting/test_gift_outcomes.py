@@ -105,7 +105,7 @@ def test_gifts_json_has_the_documented_shape(app, link, client, auth):
     auth.post(f"/gifts/{gift['id']}/revoke", json=True)
     revoked = my_gifts(client)["gifts"][0]
     assert revoked["revoked"].startswith(str(datetime.now(UTC).year))
-    assert revoked["url"] == gift["url"]  # kept for withdrawn gifts
+    assert revoked["url"] == gift["url"]  # kept for revoked gifts
 
 
 def test_signup_after_opening_is_credited_and_keeps_the_article(app, link, client):

@@ -1,4 +1,4 @@
-"""A recipient of an expired or withdrawn link asks the giver for a new one; the giver sees
+"""A recipient of an expired or revoked link asks the giver for a new one; the giver sees
 it on "My gifts" and sends a fresh link in one click."""
 
 from datetime import UTC, datetime, timedelta
@@ -44,7 +44,7 @@ def test_expired_link_offers_to_ask_the_giver(app, expired_link):
     assert "Ask Karen for a new link" in html
 
 
-def test_withdrawn_link_offers_to_ask_the_giver(
+def test_revoked_link_offers_to_ask_the_giver(
     app, subscriber, subscriber_client, auth, make_article
 ):
     body = give(auth, make_article()).get_json()

@@ -476,7 +476,7 @@ def test_gift_link_revoked_shows_paywall_with_note(app, gift_link, auth, anonymo
     response = anonymous.get(gift_link)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "withdrawn" in html
+    assert "has been revoked by the person who shared it" in html
     assert SENTINEL not in html
 
 
@@ -544,18 +544,18 @@ def test_gifts_page_lists_gifts_newest_first_with_their_state(
     now = datetime.now(UTC)
     old = make_article(headline="An old gift")
     give_at(app, subscriber, old, now - timedelta(days=40))
-    withdrawn, live = (
-        make_article(headline="A withdrawn gift"),
+    revoked, live = (
+        make_article(headline="A revoked gift"),
         make_article(headline="A live gift"),
     )
-    auth.post(gift_path(withdrawn), json=True)
+    auth.post(gift_path(revoked), json=True)
     auth.post(gift_path(live), json=True)
     with app.app_context():
-        gift_id = db.session.scalar(select(Gift.id).where(Gift.article_id == withdrawn.id))
+        gift_id = db.session.scalar(select(Gift.id).where(Gift.article_id == revoked.id))
     auth.post(f"/gifts/{gift_id}/revoke", json=True)
     html = client.get("/gifts").get_data(as_text=True)
-    assert html.index("A live gift") < html.index("A withdrawn gift") < html.index("An old gift")
-    assert "Withdrawn" in html
+    assert html.index("A live gift") < html.index("A revoked gift") < html.index("An old gift")
+    assert "Revoked" in html
     assert "Expired" in html
     assert f"{SITE}/articles/{live.slug}?gift=" in html
     assert "0 browsers" in html
