@@ -206,21 +206,22 @@ def test_allowance_follows_gifts_per_month_for_the_default_plan(app, make_user):
         assert allowance.allowance(db.session, user.id, clock.now(), gift_policy()).limit == 3
 
 
+def on_plan(app, user, code: str, name: str, gifts_per_month: int) -> None:
+    """`user` has Digital+ now, on a plan row with its own allowance."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        db.session.add(Plan(code=code, name=name, gifts_per_month=gifts_per_month))
+        starts, ends = now - timedelta(1), now + timedelta(30)
+        db.session.add(Subscription(user_id=user.id, plan=code, starts_at=starts, ends_at=ends))
+        db.session.commit()
+
+
 def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):
     user = make_user()
     now = datetime.now(UTC)
     articles = [make_article() for _ in range(3)]
+    on_plan(app, user, "digital_plus_duo", "Digital+ Duo", 2)
     with app.app_context():
-        db.session.add(Plan(code="digital_plus_duo", name="Digital+ Duo", gifts_per_month=2))
-        db.session.add(
-            Subscription(
-                user_id=user.id,
-                plan="digital_plus_duo",
-                starts_at=now - timedelta(1),
-                ends_at=now + timedelta(30),
-            )
-        )
-        db.session.commit()
         for article in articles[:2]:
             giving.give(db.session, user, article, now, gift_policy())
             db.session.commit()
@@ -231,18 +232,7 @@ def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):
 
 def test_gifts_page_and_json_show_the_plans_number(app, make_user, auth, client):
     user = make_user()
-    now = datetime.now(UTC)
-    with app.app_context():
-        db.session.add(Plan(code="digital_plus_family", name="Family", gifts_per_month=10))
-        db.session.add(
-            Subscription(
-                user_id=user.id,
-                plan="digital_plus_family",
-                starts_at=now - timedelta(1),
-                ends_at=now + timedelta(30),
-            )
-        )
-        db.session.commit()
+    on_plan(app, user, "digital_plus_family", "Family", 10)
     auth.login(user.email)
     assert client.get("/gifts", headers=JSON).get_json()["limit"] == 10
     assert "You have given 0 of 10." in client.get("/gifts").get_data(as_text=True)
