@@ -1,83 +1,26 @@
-"""Editor and operator commands: thin wrappers over the services."""
+"""The `newsroom` command group: every area's commands under one name."""
 
-import re
-
-import click
-from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from newsroom.accounts.cli import reset_link_command, users_cli
 from newsroom.articles.cli import import_command
 from newsroom.billing.cli import subscribe_command
-from newsroom.core import clock
 from newsroom.demo.cli import demo_command
-from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting.cli import gifts_cli
 from newsroom.jobs.cli import jobs_command
 from newsroom.mail.cli import mail_worker_command
-from newsroom.models import Article
 from newsroom.search.cli import reindex_command
 
 newsroom_cli = AppGroup("newsroom", help="Load content and manage subscriptions.")
-newsroom_cli.add_command(import_command)
-newsroom_cli.add_command(reindex_command)
-newsroom_cli.add_command(jobs_command)
-newsroom_cli.add_command(demo_command)
-newsroom_cli.add_command(subscribe_command)
-newsroom_cli.add_command(mail_worker_command)
-newsroom_cli.add_command(reset_link_command)
-newsroom_cli.add_command(users_cli)
-
-
-def _tz() -> str:
-    return current_app.config["TIMEZONE"]
-
-
-gifts_cli = AppGroup("gifts", help="Withdraw gift links and report what gifts achieved.")
-newsroom_cli.add_command(gifts_cli)
-
-
-@gifts_cli.command("revoke")
-@click.option("--article", "slug", help="Withdraw the links to this article (its slug).")
-@click.option("--all", "every", is_flag=True, help="Withdraw every link that still opens.")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def gifts_revoke_command(slug: str | None, every: bool, yes: bool) -> None:
-    """Withdraw gift links at once. The givers' slots stay used."""
-    if bool(slug) == every:
-        raise click.UsageError("Give either --article SLUG or --all.")
-    now = clock.now()
-    if slug and db.session.scalar(select(Article.id).where(Article.slug == slug)) is None:
-        raise click.ClickException(f"No article with the slug {slug}.")
-    count = giving.count_live(db.session, now, slug)
-    what = f"to {slug}" if slug else "to every article"
-    if count == 0:
-        click.echo(f"No gift links {what} still open.")
-        return
-    if not yes:
-        click.confirm(f"Withdraw {count} gift link(s) {what}?", abort=True)
-    revoked = giving.revoke_all(db.session, now, slug)
-    db.session.commit()
-    click.echo(f"Withdrew {revoked} gift link(s) {what}.")
-
-
-@gifts_cli.command("report")
-@click.option("--month", help="Calendar month in the site time zone, YYYY-MM (default: this one).")
-def gifts_report_command(month: str | None) -> None:
-    """Gifts made in a month per article: opens, accounts and Digital+ they led to."""
-    if month is None:
-        month = clock.month_key(clock.now(), _tz())
-    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise click.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
-    rows = giving.report(db.session, month)
-    click.echo(f"Gifts made in {month} (site time zone {_tz()})")
-    header = f"{'article':<44} {'gifts':>5} {'opens':>5} {'accounts':>8} {'digital+':>8}"
-    click.echo(header)
-    for row in rows:
-        click.echo(
-            f"{row.slug[:44]:<44} {row.gifts:>5} {row.opens:>5} {row.signups:>8}"
-            f" {row.subscriptions:>8}"
-        )
-    totals = [sum(getattr(r, name) for r in rows) for name in ("gifts", "opens", "signups")]
-    total_plus = sum(r.subscriptions for r in rows)
-    click.echo(f"{'total':<44} {totals[0]:>5} {totals[1]:>5} {totals[2]:>8} {total_plus:>8}")
+for command in (
+    import_command,
+    reindex_command,
+    jobs_command,
+    demo_command,
+    subscribe_command,
+    mail_worker_command,
+    reset_link_command,
+    users_cli,
+    gifts_cli,
+):
+    newsroom_cli.add_command(command)

@@ -14,7 +14,7 @@ from newsroom.accounts.forms import (
 from newsroom.accounts.session import start_session
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
-from newsroom.gifting import browsers, giving, outcomes
+from newsroom.gifting import browsers, links, outcomes
 from newsroom.models import User
 from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
@@ -54,7 +54,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
             if browser := browsers.known_browser():  # gifts opened here now belong to them
-                giving.claim_browser(db.session, user.id, browser)
+                links.claim_browser(db.session, user.id, browser)
             db.session.commit()
             start_session(user)
             return _go_next(form.next.data)

@@ -5,12 +5,13 @@ from dataclasses import asdict
 from newsroom.articles.share import share_links
 from newsroom.gifting import messages
 from newsroom.gifting.dialog import allowance_json
-from newsroom.gifting.giving import Figures, GiftResult
+from newsroom.gifting.giving import GiftResult
+from newsroom.gifting.report import Figures
 from newsroom.models import Gift
 
 
 def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
-    """`url` is kept for withdrawn and expired gifts; `revoked` is false or the time."""
+    """`url` is kept for revoked and expired gifts; `revoked` is false or the time."""
     return {
         "id": gift.id,
         "slug": gift.article.slug,

@@ -8,13 +8,15 @@ from flask_login import current_user
 
 from newsroom.articles.share import ShareLink, share_links
 from newsroom.extensions import db
-from newsroom.gifting import giving, messages
+from newsroom.gifting import messages
+from newsroom.gifting.allowance import Allowance, allowance, this_months_gift
+from newsroom.gifting.links import token_for
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
 from newsroom.web.helpers import request_now, site_url
 
 
-def allowance_json(allowance: giving.Allowance) -> dict:
+def allowance_json(allowance: Allowance) -> dict:
     return {
         "used": allowance.used,
         "limit": allowance.limit,
@@ -24,7 +26,7 @@ def allowance_json(allowance: giving.Allowance) -> dict:
 
 
 def gift_url(gift: Gift, slug: str) -> str:
-    token = giving.token_for(gift, gift_policy())
+    token = token_for(gift, gift_policy())
     return site_url(url_for("articles.show", slug=slug, gift=token))
 
 
@@ -33,7 +35,7 @@ class Dialog:
     """The state a reader's gift dialog (or the gift page without JavaScript) opens in."""
 
     state: str
-    allowance: giving.Allowance | None = None
+    allowance: Allowance | None = None
     gift: Gift | None = None
     url: str | None = None
     share: list[ShareLink] = field(default_factory=list)
@@ -61,14 +63,15 @@ def dialog_for(article) -> Dialog:
     if not article.giftable:
         return Dialog("not_giftable", message=messages.not_giftable())
     now, policy = request_now(), gift_policy()
-    allowance = giving.allowance(db.session, current_user.id, now, policy)
-    gift = giving.this_months_gift(db.session, current_user.id, article.id, now, policy)
-    if gift is not None and not gift.is_revoked:
+    this_month = allowance(db.session, current_user.id, now, policy)
+    gift = this_months_gift(db.session, current_user.id, article.id, now, policy)
+    if gift is not None and gift.works(now):
         url = gift_url(gift, article.slug)
         share = share_links(url, article.headline)
         return Dialog(
-            "given", allowance, gift, url, share, expires_text=messages.link_works_until(gift)
+            "given", this_month, gift, url, share, expires_text=messages.link_works_until(gift)
         )
-    if allowance.remaining == 0:
-        return Dialog("allowance_used", allowance, message=messages.allowance_renews(allowance))
-    return Dialog("intro", allowance)
+    if this_month.remaining == 0:
+        message = messages.allowance_renews(this_month)
+        return Dialog("allowance_used", this_month, message=message)
+    return Dialog("intro", this_month)

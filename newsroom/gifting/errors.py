@@ -1,18 +1,14 @@
 """Why a gift was refused."""
 
-from typing import TYPE_CHECKING
-
-from newsroom.core.errors import DomainError
-
-if TYPE_CHECKING:
-    from newsroom.gifting.giving import Allowance
+from newsroom.core.errors import DomainError, NotFound
+from newsroom.gifting.allowance import Allowance
 
 
 class AllowanceUsed(DomainError):
     code = "allowance_used"
     status = 409
 
-    def __init__(self, allowance: "Allowance") -> None:
+    def __init__(self, allowance: Allowance) -> None:
         super().__init__("allowance used")
         self.allowance = allowance
 
@@ -34,3 +30,12 @@ class InvalidRecipient(DomainError):
     """A friend's address for a gift mail that is not an e-mail address."""
 
     code = "invalid_email"
+
+
+class NoSuchGift(NotFound):
+    """No gift of this giver has that id."""
+
+
+class InvalidLink(NotFound):
+    """A gift link that names no gift of this article, or one that still opens: there is
+    nothing to ask the giver for."""

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from newsroom.core.errors import DomainError
-from newsroom.gifting import giving
+from newsroom.gifting.allowance import Allowance
 from newsroom.gifting.errors import InvalidNote, InvalidRecipient
 from newsroom.gifting.models import NOTE_MAX_LENGTH
 from newsroom.models import Gift
 from newsroom.web.i18n import local_date
 
 
-def allowance_given(allowance: giving.Allowance, marked: bool = False) -> Markup:
+def allowance_given(allowance: Allowance, marked: bool = False) -> Markup:
     """ "You have given X of 5". `marked` wraps the figures in the spans site.js updates when
     the dialog gives an article without reloading."""
     limit, used = str(allowance.limit), str(allowance.used)
@@ -29,7 +29,7 @@ def allowance_given(allowance: giving.Allowance, marked: bool = False) -> Markup
     return escape(sentence) % {"limit": limit, "used": used}
 
 
-def allowance_renews(allowance: giving.Allowance) -> str:
+def allowance_renews(allowance: Allowance) -> str:
     """What the dialog says under "You cannot give more articles"."""
     return _(
         "Next calendar month you can give access to %(n)d new articles (from %(date)s).",
@@ -38,7 +38,7 @@ def allowance_renews(allowance: giving.Allowance) -> str:
     )
 
 
-def allowance_used(allowance: giving.Allowance) -> str:
+def allowance_used(allowance: Allowance) -> str:
     return _(
         "You cannot give more articles. Next calendar month you can give access to "
         "%(n)d new articles (from %(date)s).",

@@ -38,12 +38,21 @@ class Gift(Base):
 
     article: Mapped[Article] = relationship(lazy="joined", innerjoin=True)
 
-    def is_expired(self, now: datetime) -> bool:
-        return now >= self.expires_at
+    def works(self, now: datetime) -> bool:
+        return works_at(self, now)
 
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+def works_at(gift, now: datetime):
+    """ "This gift link still opens at `now`": not revoked, and `expires_at` (the first
+    moment it no longer opens) not reached.
+
+    Like `visible_at`: given a Gift row (or a row of its columns) it is a bool; given the
+    Gift class it is the SQL clause. `== None` (not `is`) is what makes the second work."""
+    return (gift.revoked_at == None) & (gift.expires_at > now)  # noqa: E711
 
 
 class GiftOpen(Base):
@@ -82,7 +91,7 @@ class GiftOutcome(Base):
 
 
 class GiftRequest(Base):
-    """A recipient of an expired or withdrawn link asked the giver for a new one."""
+    """A recipient of an expired or revoked link asked the giver for a new one."""
 
     __tablename__ = "gift_requests"
     __table_args__ = (Index("ix_gift_requests_gift", "gift_id", "created_at"),)

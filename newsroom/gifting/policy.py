@@ -3,7 +3,7 @@
 from flask import current_app
 
 from newsroom.core import signing
-from newsroom.gifting.giving import Policy
+from newsroom.gifting.allowance import Policy
 
 
 def gift_policy() -> Policy:

@@ -1,13 +1,13 @@
 """Giving articles and the "My gifts" page. JSON and HTML come from the same handlers."""
 
 import logging
-from functools import singledispatch
 
 from flask import (
     Blueprint,
     Response,
     abort,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -18,13 +18,14 @@ from flask import (
 from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 
 from newsroom.accounts import account_links
 from newsroom.articles import queries
-from newsroom.core.errors import DigitalPlusRequired, DomainError, NotFound
+from newsroom.core.errors import DigitalPlusRequired, DomainError
 from newsroom.extensions import db, limiter
-from newsroom.gifting import gift_mail, giving, messages
+from newsroom.gifting import gift_mail, giving, messages, report, requests, revoking
+from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
 from newsroom.gifting.dialog import (
     Dialog,
@@ -32,11 +33,18 @@ from newsroom.gifting.dialog import (
     dialog_for,
     gift_url,
 )
-from newsroom.gifting.errors import AllowanceUsed, InvalidNote, InvalidRecipient, NotGiftable
+from newsroom.gifting.errors import (
+    AllowanceUsed,
+    InvalidLink,
+    InvalidNote,
+    InvalidRecipient,
+    NoSuchGift,
+    NotGiftable,
+)
 from newsroom.gifting.policy import gift_policy
 from newsroom.mail.delivery import queue_mail
 from newsroom.models import Gift
-from newsroom.web.errors import error_page, error_response, retry_later
+from newsroom.web.errors import database_unavailable, error_page, error_response, retry_later
 from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
 
 bp = Blueprint("gifts", __name__)
@@ -51,8 +59,12 @@ def _mail_limit_key() -> str:
     return f"gift-mail:{current_user.get_id() or request.remote_addr}"
 
 
+def _typed_address() -> str:
+    return request.form.get("email", "").strip()
+
+
 def _not_mailing() -> bool:
-    return not request.form.get("email", "").strip()
+    return not _typed_address()
 
 
 def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
@@ -120,21 +132,16 @@ def give(slug: str):
     if not current_user.is_authenticated:
         message = _("Log in with your Digital+ account to give access to this article.")
         return _answer(401, "login_required", article, message)
-    note, mail_to = request.form.get("note"), request.form.get("email", "").strip()
-    try:
-        if mail_to:  # checked before anything is given, so a refused mail charges nothing
-            mail_to = gift_mail.recipient_address(mail_to)
-            account_links.require_verified(current_user)
-        reader, locale = current_user, str(get_locale())
-        result = giving.give(
-            db.session, reader, reader.has_digital_plus, article, now, gift_policy(), note, locale
-        )
-        url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
-        mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
-        db.session.commit()
-    except (DomainError, SQLAlchemyError) as refused:
-        db.session.rollback()
-        return _refused(refused, article, note or "", mail_to)
+    g.gift_article = article
+    note, mail_to = request.form.get("note"), _typed_address()
+    if mail_to:  # checked before anything is given, so a refused mail charges nothing
+        mail_to = gift_mail.recipient_address(mail_to)
+        account_links.require_verified(current_user)
+    locale = str(get_locale())
+    result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale)
+    url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+    mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
+    db.session.commit()
     if wants_json():
         body = given_json(article, result, url, mailed_text)
         return make_response(jsonify(body), 201 if result.created else 200)
@@ -143,59 +150,80 @@ def give(slug: str):
     return redirect(url_for("gifts.page", slug=article.slug), 303)
 
 
-@singledispatch
-def _refused(error: Exception, article, note: str, mail_to: str) -> Response:
-    """Why nothing was given, in the dialog's words; each kind of refusal answers below."""
-    raise error
+# Refusals while giving (or giving again) answer in the dialog's words, on the gift page
+# without JavaScript. The view leaves the article in g.gift_article for them.
 
 
-@_refused.register
-def _technical(error: SQLAlchemyError, article, note: str, mail_to: str) -> Response:
+@bp.errorhandler(OperationalError)
+def _technical(error: OperationalError) -> Response:
+    """A database fault while giving: nothing was charged, and the page offers to try again.
+    A fault before there was an article to give gets the site's technical page."""
+    article = g.get("gift_article")
+    if article is None:
+        return database_unavailable(error)
+    db.session.rollback()
     log.exception("gift failed; nothing was charged")
     return retry_later(_answer(503, "technical_error", article, messages.gift_failed()))
 
 
-@_refused.register(InvalidRecipient)
-@_refused.register(account_links.EmailNotVerified)
-def _mail_refused(error: DomainError, article, note: str, mail_to: str) -> Response:
+@bp.errorhandler(InvalidRecipient)
+@bp.errorhandler(account_links.EmailNotVerified)
+def _mail_refused(error: DomainError) -> Response:
+    db.session.rollback()
     message = messages.gift_mail_refused(error)
     if wants_json():
         return error_response(error.code, message, error.status)
-    dialog = dialog_for(article)
-    dialog.email_form, dialog.email, dialog.email_error = dialog.state, mail_to, message
-    dialog.note = note
-    return _page(article, dialog, error.status)
+    dialog = dialog_for(g.gift_article)
+    dialog.email_form, dialog.email, dialog.email_error = dialog.state, _typed_address(), message
+    dialog.note = request.form.get("note") or ""
+    return _page(g.gift_article, dialog, error.status)
 
 
-@_refused.register
-def _note_refused(error: InvalidNote, article, note: str, mail_to: str) -> Response:
+@bp.errorhandler(InvalidNote)
+def _note_refused(error: InvalidNote) -> Response:
+    db.session.rollback()
     message = messages.note_problem(error)
     if wants_json():
         return error_response(error.code, message, error.status)
-    dialog = dialog_for(article)
-    dialog.note, dialog.note_error = note, message
-    return _page(article, dialog, error.status)
+    dialog = dialog_for(g.gift_article)
+    dialog.note, dialog.note_error = request.form.get("note") or "", message
+    return _page(g.gift_article, dialog, error.status)
 
 
-@_refused.register
-def _not_giftable(error: NotGiftable, article, note: str, mail_to: str) -> Response:
-    return _answer(error.status, error.code, article, messages.not_giftable())
+@bp.errorhandler(NotGiftable)
+def _not_giftable(error: NotGiftable) -> Response:
+    db.session.rollback()
+    return _answer(error.status, error.code, g.gift_article, messages.not_giftable())
 
 
-@_refused.register
-def _no_digital_plus(error: DigitalPlusRequired, article, note: str, mail_to: str) -> Response:
+@bp.errorhandler(DigitalPlusRequired)
+def _no_digital_plus(error: DigitalPlusRequired) -> Response:
+    db.session.rollback()
     message = messages.gift_upsell(setting("GIFTS_PER_MONTH"))
-    return _answer(error.status, error.code, article, message)
+    return _answer(error.status, error.code, g.gift_article, message)
 
 
-@_refused.register
-def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> Response:
+@bp.errorhandler(AllowanceUsed)
+def _allowance_used(error: AllowanceUsed) -> Response:
+    db.session.rollback()
     if not wants_json():  # Post/Redirect/Get: the page shows the allowance used
-        return redirect(url_for("gifts.page", slug=article.slug), 303)
+        return redirect(url_for("gifts.page", slug=g.gift_article.slug), 303)
     allowance = error.allowance
     extra = {**allowance_json(allowance), "renewal_text": messages.allowance_renews(allowance)}
     message = messages.allowance_used(allowance)
-    return _answer(error.status, error.code, article, message, extra)
+    return _answer(error.status, error.code, g.gift_article, message, extra)
+
+
+@bp.errorhandler(NoSuchGift)
+def _no_such_gift(error: NoSuchGift) -> Response:
+    db.session.rollback()
+    return error_page(error.code, _("Page not found"), _("There is no such gift."), 404)
+
+
+@bp.errorhandler(InvalidLink)
+def _invalid_link(error: InvalidLink) -> Response:
+    db.session.rollback()
+    return error_page(error.code, _("Page not found"), _("This gift link is not valid."), 404)
 
 
 @bp.get("/gifts")
@@ -203,17 +231,17 @@ def _allowance_used(error: AllowanceUsed, article, note: str, mail_to: str) -> R
 def index():
     now = request_now()
     policy = gift_policy()
-    page = giving.gifts_of(db.session, current_user.id, page_number(), 20)
+    page = report.gifts_of(db.session, current_user.id, page_number(), 20)
     links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
-    figures = giving.figures(db.session, [gift.id for gift in page.items])
-    allowance = giving.allowance(db.session, current_user.id, now, policy)
+    figures = report.figures(db.session, [gift.id for gift in page.items])
+    this_month = allowance(db.session, current_user.id, now, policy)
     if wants_json():
         response = jsonify(
             {
                 "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
-                "used": allowance.used,
-                "limit": allowance.limit,
-                "renews_on": allowance.renews_on.isoformat(),
+                "used": this_month.used,
+                "limit": this_month.limit,
+                "renews_on": this_month.renews_on.isoformat(),
             }
         )
     else:
@@ -222,7 +250,7 @@ def index():
             page=page,
             links=links,
             figures=figures,
-            allowance=allowance,
+            allowance=this_month,
             now=now,
         )
     response = private(response)
@@ -233,12 +261,7 @@ def index():
 @bp.post("/gifts/<int:gift_id>/revoke")
 @login_required
 def revoke(gift_id: int):
-    try:
-        gift = giving.revoke(db.session, current_user.id, gift_id, request_now())
-    except NotFound:
-        if wants_json():
-            return error_response("not_found", _("There is no such gift."), 404)
-        abort(404)
+    gift = revoking.revoke(db.session, current_user.id, gift_id, request_now())
     db.session.commit()
     if wants_json():
         return jsonify({"revoked": True, "id": gift.id})
@@ -249,22 +272,13 @@ def revoke(gift_id: int):
 @bp.post("/articles/<slug>/gift/ask")
 @limiter.limit(lambda: setting("GIFT_ASK_LIMIT"))
 def ask(slug: str):
-    """A recipient of an expired or withdrawn link asks the giver for a new one."""
+    """A recipient of an expired or revoked link asks the giver for a new one."""
     now = request_now()
     article = queries.find_visible(db.session, slug, now)
+    if article is None:
+        raise InvalidLink()
     token = request.form.get("gift", "")
-    try:
-        if article is None:
-            raise NotFound()
-        asked = giving.ask_again(db.session, token, article.id, now, gift_policy())
-    except NotFound:
-        db.session.rollback()
-        return error_page(
-            "not_found",
-            _("Page not found"),
-            _("This gift link is not valid."),
-            404,
-        )
+    asked = requests.ask_again(db.session, token, article.id, now, gift_policy())
     if asked.created and asked.giver.email and asked.giver.deleted_at is None:
         _mail_request_to_giver(asked)
     db.session.commit()
@@ -277,7 +291,7 @@ def ask(slug: str):
     return redirect(url_for("articles.show", slug=article.slug), 303)
 
 
-def _mail_request_to_giver(asked: giving.AskResult) -> None:
+def _mail_request_to_giver(asked: requests.AskResult) -> None:
     """The giver hears of the request by mail too, in the language they gave the gift in."""
     queue_mail(
         db.session,
@@ -298,20 +312,9 @@ def _mail_request_to_giver(asked: giving.AskResult) -> None:
 def give_again(gift_id: int):
     """One click from "My gifts" to answer a request: this month's link to the same article."""
     now = request_now()
-    try:
-        result = giving.give_again(
-            db.session, current_user, current_user.has_digital_plus, gift_id, now, gift_policy()
-        )
-        db.session.commit()
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    except (AllowanceUsed, DigitalPlusRequired, NotGiftable) as exc:
-        db.session.rollback()
-        if wants_json():
-            return error_response(exc.code, _("No new link could be made."), 409)
-        slug = db.session.get(Gift, gift_id).article.slug
-        return redirect(url_for("gifts.page", slug=slug), 303)
+    g.gift_article = giving.own_gift(db.session, current_user.id, gift_id).article
+    result = giving.give_again(db.session, current_user, gift_id, now, gift_policy())
+    db.session.commit()
     slug = result.gift.article.slug
     if wants_json():
         return jsonify({"url": gift_url(result.gift, slug), **allowance_json(result.allowance)})

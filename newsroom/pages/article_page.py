@@ -6,7 +6,6 @@ import logging
 from flask import Response, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from newsroom.pages.opening import Opening
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.articles import queries
@@ -18,6 +17,7 @@ from newsroom.delivery.frames import render_in_frame
 from newsroom.delivery.keeper import sync_content_version
 from newsroom.extensions import db
 from newsroom.gifting.dialog import dialog_for
+from newsroom.pages.opening import Opening
 from newsroom.reading import history, recommendations
 from newsroom.reading.sidebars import recommended, top_jobs
 from newsroom.web.cache import cached

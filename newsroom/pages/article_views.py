@@ -11,13 +11,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from newsroom.pages.article_page import (
-    article_record,
-    remember_read,
-    render_article,
-    with_article_headers,
-)
-from newsroom.pages.opening import open_article
 
 from newsroom.articles import queries
 from newsroom.articles.api import article_json, article_summary
@@ -25,6 +18,13 @@ from newsroom.articles.feeds import atom_feed
 from newsroom.extensions import db, limiter
 from newsroom.gifting import browsers
 from newsroom.gifting.policy import gift_policy
+from newsroom.pages.article_page import (
+    article_record,
+    remember_read,
+    render_article,
+    with_article_headers,
+)
+from newsroom.pages.opening import open_article
 from newsroom.reading.sidebars import recommended, saved_ids, top_jobs
 from newsroom.web.helpers import page_number, request_now, setting, site_url, wants_json
 

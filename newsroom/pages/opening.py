@@ -11,14 +11,15 @@ from newsroom.articles import paywall
 from newsroom.articles.paywall import Access, GiftState
 from newsroom.articles.queries import ArticleRecord
 from newsroom.billing.subscriptions import active_clause
-from newsroom.gifting import giving
+from newsroom.gifting import links
+from newsroom.gifting.allowance import Policy
 from newsroom.reading import history
 
 
 @dataclass(frozen=True)
 class Opening:
     access: Access
-    gift: giving.LinkCheck | None  # the gift the reader came with or kept, when there is one
+    gift: links.LinkCheck | None  # the gift the reader came with or kept, when there is one
     state: history.ReaderState | None  # None for an anonymous reader
     link_given: bool  # a gift token came with the request, good or not
     digital_plus: bool  # the reader has Digital+ now
@@ -40,19 +41,19 @@ def open_article(
     reader_id: int | None,
     token: str | None,
     now: datetime,
-    policy: giving.Policy,
+    policy: Policy,
     browser_id: Callable[[], str | None],
 ) -> Opening:
     """`browser_id` is asked only when a gift link is opened (it may mint a new id)."""
     state, has_digital_plus = reader_standing(session, reader_id, article.id, now)
     gift = None
     if token is not None and article.locked:
-        gift = giving.open_gift(
+        gift = links.open_gift(
             session, token, article.id, now, policy, browser_id=browser_id(), user_id=reader_id
         )
     elif reader_id is not None and article.locked and not has_digital_plus:
         # A recipient who made an account keeps the gift for the link's remaining days.
-        kept = giving.account_gift(session, reader_id, article.id, now)
+        kept = links.account_gift(session, reader_id, article.id, now)
         gift = kept if kept.state is GiftState.VALID else None
     access = paywall.access(article, has_digital_plus, gift.state if gift else None)
     return Opening(access, gift, state, token is not None, has_digital_plus)

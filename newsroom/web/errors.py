@@ -45,6 +45,21 @@ def retry_later(response: Response) -> Response:
     return response
 
 
+def database_unavailable(error: OperationalError) -> Response:
+    """The site's answer to a database fault: rolled back, the 503 technical page. A
+    blueprint that answers some faults in its own words hands it the others."""
+    _rollback()
+    # The driver's first line says which fault (lock, refused, lost); never the statement.
+    detail = str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
+    log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
+    # Render as anonymous: loading the user would need the database that just failed.
+    g._login_user = login_manager.anonymous_user()
+    return technical_error(
+        _("We could not reach our database. Nothing was changed. Try again in a moment."),
+        "errors/500.html",
+    )
+
+
 def _rollback() -> None:
     try:
         db.session.rollback()
@@ -90,18 +105,7 @@ def init_app(app: Flask) -> None:
             429,
         )
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(error):
-        _rollback()
-        # The driver's first line says which fault (lock, refused, lost); never the statement.
-        detail = str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
-        log.warning("database unavailable: %s: %s", type(error.orig).__name__, detail)
-        # Render as anonymous: loading the user would need the database that just failed.
-        g._login_user = login_manager.anonymous_user()
-        return technical_error(
-            _("We could not reach our database. Nothing was changed. Try again in a moment."),
-            "errors/500.html",
-        )
+    app.register_error_handler(OperationalError, database_unavailable)
 
     @app.errorhandler(DomainError)
     def domain_refused(error: DomainError):

@@ -165,7 +165,7 @@ def test_lapsed_gifts_page_holds_no_locked_text(app, make_user, make_article):
     user = make_user(period=(now_utc() - timedelta(days=20), now_utc() - timedelta(days=1)))
     with app.app_context():
         giver = db.session.get(User, user.id)
-        giving.give(db.session, giver, True, article, now_utc() - timedelta(days=5), gift_policy())
+        giving.give(db.session, giver, article, now_utc() - timedelta(days=5), gift_policy())
         db.session.commit()
     client = app.test_client()
     client.post(

@@ -522,7 +522,7 @@ def test_gift_recipients_get_digital_plus_keeps_the_article(app, client, make_us
     giver = make_user(digital_plus=True)
     with app.test_request_context():
         giver_row = db.session.get(User, giver.id)
-        token = giving.give(db.session, giver_row, True, locked, now_utc(), gift_policy()).token
+        token = giving.give(db.session, giver_row, locked, now_utc(), gift_policy()).token
         db.session.commit()
     html = client.get(f"/articles/{locked.slug}?gift={token}").get_data(as_text=True)
     assert f"/digital-plus?next=/articles/{locked.slug}" in html

@@ -125,10 +125,10 @@ def test_expired_link_asks_the_giver_who_sends_a_new_one(
 ):
     t = TEXT[lang]
     article = make_article()
-    giver = make_user(name="Karen Holm", digital_plus=True)
+    old = datetime.now(UTC) - timedelta(days=31)
+    giver = make_user(name="Karen Holm", period=(old, datetime.now(UTC) + timedelta(days=30)))
     with app.app_context():
-        old = datetime.now(UTC) - timedelta(days=31)
-        token = giving.give(db.session, giver, True, article, old, gift_policy(), locale=lang).token
+        token = giving.give(db.session, giver, article, old, gift_policy(), locale=lang).token
         db.session.commit()
     stranger = reader(page_factory, lang, java_script_enabled=javascript)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
@@ -163,9 +163,7 @@ def test_opens_count_each_browser_once_bots_left_out_and_the_account_it_led_to(
     article = make_article()
     giver = make_user(name="Karen Holm", digital_plus=True)
     with app.app_context():
-        token = giving.give(
-            db.session, giver, True, article, datetime.now(UTC), gift_policy()
-        ).token
+        token = giving.give(db.session, giver, article, datetime.now(UTC), gift_policy()).token
         db.session.commit()
     link = f"/articles/{article.slug}?gift={token}"
     for user_agent in BOTS[:3]:  # link scanners and chat previews fetch it first

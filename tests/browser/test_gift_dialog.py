@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import giving, links
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
 from tests.browser.conftest import log_in
@@ -38,9 +38,9 @@ TEXT = {
         "close": "Close",
         "open": "Give access to a friend",
         "copy": "Copy link",
-        "withdraw": "Withdraw link",
+        "revoke": "Revoke link",
         "confirm": "The slot stays used this month.",
-        "yes": "Yes, withdraw the link",
+        "yes": "Yes, revoke the link",
         "banner": "{name} gave you this article",
         "offer": "Read everything with Digital+",
         "label_opened": "Opened",
@@ -60,9 +60,9 @@ TEXT = {
         "close": "Luk",
         "open": "Giv adgang til en ven",
         "copy": "Kopiér link",
-        "withdraw": "Træk linket tilbage",
+        "revoke": "Tilbagekald linket",
         "confirm": "Pladsen forbliver brugt denne måned.",
-        "yes": "Ja, træk linket tilbage",
+        "yes": "Ja, tilbagekald linket",
         "banner": "{name} har givet dig denne artikel",
         "offer": "Læs det hele med Digital+",
         "label_opened": "Åbnet",
@@ -84,7 +84,7 @@ def gift_rows(app) -> int:
 
 def give_now(app, user, article) -> None:
     with app.app_context():
-        giving.give(db.session, user, True, article, datetime.now(UTC), gift_policy())
+        giving.give(db.session, user, article, datetime.now(UTC), gift_policy())
         db.session.commit()
 
 
@@ -323,7 +323,7 @@ def test_gift_recipient_gets_the_digital_plus_offer_not_the_gift_button(
     give_now(app, giver, article)
     with app.app_context():
         gift = db.session.scalars(select(Gift)).one()
-        token = giving.token_for(gift, gift_policy())
+        token = links.token_for(gift, gift_policy())
     stranger = reader(page_factory, lang)
     stranger.goto(f"/articles/{article.slug}?gift={token}")
     assert SENTINEL in stranger.locator("article").inner_text()
@@ -383,7 +383,7 @@ def test_gift_without_javascript_opens_in_allowance_used(
 
 @pytest.mark.parametrize("viewport", WIDTHS)
 @pytest.mark.parametrize("lang", LANGS)
-def test_my_gifts_copies_each_link_confirms_before_withdrawing_and_labels_on_mobile(
+def test_my_gifts_copies_each_link_confirms_before_revoking_and_labels_on_mobile(
     app, page_factory, make_user, make_article, lang, viewport
 ):
     t = TEXT[lang]
@@ -411,7 +411,7 @@ def test_my_gifts_copies_each_link_confirms_before_withdrawing_and_labels_on_mob
     )
     if viewport is MOBILE:
         assert label == f'"{t["label_opened"]}"'
-    row.locator("summary").click()
+    row.locator("summary", has_text=t["revoke"]).click()
     assert t["confirm"] in row.locator(".revoke-confirm__body").inner_text()
     row.get_by_role("button", name=t["yes"]).click()
     page.wait_for_url("**/gifts")
@@ -421,7 +421,7 @@ def test_my_gifts_copies_each_link_confirms_before_withdrawing_and_labels_on_mob
     assert script_errors(page) == []
 
 
-def test_my_gifts_withdraws_without_javascript_after_confirming(
+def test_my_gifts_revokes_without_javascript_after_confirming(
     app, page_factory, make_user, make_article
 ):
     user = make_user(digital_plus=True)
@@ -430,9 +430,9 @@ def test_my_gifts_withdraws_without_javascript_after_confirming(
     log_in(page, user.email, PASSWORD)
     page.goto("/gifts")
     assert not page.get_by_role("button", name="Copy link").is_visible()
-    assert not page.get_by_role("button", name="Yes, withdraw the link").is_visible()
+    assert not page.get_by_role("button", name="Yes, revoke the link").is_visible()
     page.locator("summary").click()
-    page.get_by_role("button", name="Yes, withdraw the link").click()
+    page.get_by_role("button", name="Yes, revoke the link").click()
     page.wait_for_url("**/gifts")
     with app.app_context():
         assert db.session.scalars(select(Gift)).one().revoked_at is not None

@@ -1,5 +1,5 @@
 """What editors and operators control: articles kept from being given (`giftable: false`),
-withdrawing links at once, the monthly report, and allowances that belong to plans."""
+revoking links at once, the monthly report, and allowances that belong to plans."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from newsroom.articles import importing
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import allowance, giving, revoking
 from newsroom.gifting.errors import AllowanceUsed, NotGiftable
 from newsroom.gifting.models import DIGITAL_PLUS, SIGNUP
 from newsroom.gifting.policy import gift_policy
@@ -54,7 +54,7 @@ def test_not_giftable_answers_409_not_giftable_and_charges_nothing(
     assert response.get_json()["error"] == "not_giftable"
     with app.app_context():
         assert db.session.scalar(select(func.count(Gift.id))) == 0
-        used = giving.allowance(db.session, subscriber.id, clock.now(), gift_policy()).used
+        used = allowance.allowance(db.session, subscriber.id, clock.now(), gift_policy()).used
     assert used == 0
 
 
@@ -81,7 +81,7 @@ def test_give_not_giftable_raises_in_the_service(app, make_user, make_article):
     user = make_user(digital_plus=True)
     article = make_article(giftable=False)
     with app.app_context(), pytest.raises(NotGiftable):
-        giving.give(db.session, user, True, article, clock.now(), gift_policy())
+        giving.give(db.session, user, article, clock.now(), gift_policy())
 
 
 # ---- newsroom gifts revoke -------------------------------------------------------------------
@@ -94,22 +94,22 @@ def three_gifts(app, make_user, make_article):
     now = datetime.now(UTC)
     with app.app_context():
         for user, article in ((karen, first), (ole, first), (karen, second)):
-            giving.give(db.session, user, True, article, now, gift_policy())
+            giving.give(db.session, user, article, now, gift_policy())
             db.session.commit()
     return first, second
 
 
 def live(app) -> int:
     with app.app_context():
-        return giving.count_live(db.session, clock.now())
+        return revoking.count_live(db.session, clock.now())
 
 
-def test_gifts_revoke_article_asks_with_the_count_then_withdraws(app, runner, three_gifts):
+def test_gifts_revoke_article_asks_with_the_count_then_revokes(app, runner, three_gifts):
     result = runner.invoke(
         args=["newsroom", "gifts", "revoke", "--article", "first-piece"], input="y\n"
     )
-    assert "Withdraw 2 gift link(s) to first-piece?" in result.output
-    assert "Withdrew 2 gift link(s)" in result.output
+    assert "Revoke 2 gift link(s) to first-piece?" in result.output
+    assert "Revoked 2 gift link(s)" in result.output
     assert result.exit_code == 0
     assert live(app) == 1
 
@@ -117,14 +117,14 @@ def test_gifts_revoke_article_asks_with_the_count_then_withdraws(app, runner, th
 def test_gifts_revoke_declined_changes_nothing(app, runner, three_gifts):
     result = runner.invoke(args=["newsroom", "gifts", "revoke", "--all"], input="n\n")
     assert result.exit_code == 1
-    assert "Withdraw 3 gift link(s) to every article?" in result.output
+    assert "Revoke 3 gift link(s) to every article?" in result.output
     assert live(app) == 3
 
 
 def test_gifts_revoke_all_with_yes_skips_the_prompt(app, runner, three_gifts):
     result = runner.invoke(args=["newsroom", "gifts", "revoke", "--all", "--yes"])
     assert result.exit_code == 0
-    assert "Withdrew 3 gift link(s) to every article." in result.output
+    assert "Revoked 3 gift link(s) to every article." in result.output
     assert live(app) == 0
     with app.app_context():  # the slots stay used
         assert db.session.scalar(select(func.count(Gift.id))) == 3
@@ -150,7 +150,7 @@ def test_revoked_by_the_editor_the_link_shows_the_paywall(
     runner.invoke(args=["newsroom", "gifts", "revoke", "--article", article.slug, "--yes"])
     html = open_as(app.test_client(), link).get_data(as_text=True)
     assert SENTINEL not in html
-    assert "withdrawn" in html
+    assert "has been revoked by the person who shared it" in html
 
 
 # ---- newsroom gifts report -------------------------------------------------------------------
@@ -203,46 +203,36 @@ def test_allowance_follows_gifts_per_month_for_the_default_plan(app, make_user):
     with app.app_context():
         db.session.add(Plan(code="digital_plus", name="Digital+", gifts_per_month=None))
         db.session.commit()
-        assert giving.allowance(db.session, user.id, clock.now(), gift_policy()).limit == 3
+        assert allowance.allowance(db.session, user.id, clock.now(), gift_policy()).limit == 3
+
+
+def on_plan(app, user, code: str, name: str, gifts_per_month: int) -> None:
+    """`user` has Digital+ now, on a plan row with its own allowance."""
+    now = datetime.now(UTC)
+    with app.app_context():
+        db.session.add(Plan(code=code, name=name, gifts_per_month=gifts_per_month))
+        starts, ends = now - timedelta(1), now + timedelta(30)
+        db.session.add(Subscription(user_id=user.id, plan=code, starts_at=starts, ends_at=ends))
+        db.session.commit()
 
 
 def test_allowance_belongs_to_the_plan_row(app, make_user, make_article):
     user = make_user()
     now = datetime.now(UTC)
     articles = [make_article() for _ in range(3)]
+    on_plan(app, user, "digital_plus_duo", "Digital+ Duo", 2)
     with app.app_context():
-        db.session.add(Plan(code="digital_plus_duo", name="Digital+ Duo", gifts_per_month=2))
-        db.session.add(
-            Subscription(
-                user_id=user.id,
-                plan="digital_plus_duo",
-                starts_at=now - timedelta(1),
-                ends_at=now + timedelta(30),
-            )
-        )
-        db.session.commit()
         for article in articles[:2]:
-            giving.give(db.session, user, True, article, now, gift_policy())
+            giving.give(db.session, user, article, now, gift_policy())
             db.session.commit()
         with pytest.raises(AllowanceUsed) as refused:
-            giving.give(db.session, user, True, articles[2], now, gift_policy())
+            giving.give(db.session, user, articles[2], now, gift_policy())
         assert (refused.value.allowance.used, refused.value.allowance.limit) == (2, 2)
 
 
 def test_gifts_page_and_json_show_the_plans_number(app, make_user, auth, client):
     user = make_user()
-    now = datetime.now(UTC)
-    with app.app_context():
-        db.session.add(Plan(code="digital_plus_family", name="Family", gifts_per_month=10))
-        db.session.add(
-            Subscription(
-                user_id=user.id,
-                plan="digital_plus_family",
-                starts_at=now - timedelta(1),
-                ends_at=now + timedelta(30),
-            )
-        )
-        db.session.commit()
+    on_plan(app, user, "digital_plus_family", "Family", 10)
     auth.login(user.email)
     assert client.get("/gifts", headers=JSON).get_json()["limit"] == 10
     assert "You have given 0 of 10." in client.get("/gifts").get_data(as_text=True)

@@ -208,9 +208,7 @@ def test_gift_mail_address_never_in_the_access_log(
 def expired_link(app, subscriber, article, locale: str | None = None) -> str:
     with app.app_context():
         then = datetime.now(UTC) - timedelta(days=31)
-        result = giving.give(
-            db.session, subscriber, True, article, then, gift_policy(), locale=locale
-        )
+        result = giving.give(db.session, subscriber, article, then, gift_policy(), locale=locale)
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 

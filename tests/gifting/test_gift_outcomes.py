@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from newsroom.billing import subscriptions
 from newsroom.extensions import db
-from newsroom.gifting import browsers, giving, outcomes
+from newsroom.gifting import browsers, giving, outcomes, report
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift, GiftOpen, GiftOutcome, Subscription
 from tests.helpers import (
@@ -105,7 +105,7 @@ def test_gifts_json_has_the_documented_shape(app, link, client, auth):
     auth.post(f"/gifts/{gift['id']}/revoke", json=True)
     revoked = my_gifts(client)["gifts"][0]
     assert revoked["revoked"].startswith(str(datetime.now(UTC).year))
-    assert revoked["url"] == gift["url"]  # kept for withdrawn gifts
+    assert revoked["url"] == gift["url"]  # kept for revoked gifts
 
 
 def test_signup_after_opening_is_credited_and_keeps_the_article(app, link, client):
@@ -172,6 +172,17 @@ def test_existing_account_logging_in_after_opening_is_credited_for_digital_plus(
     assert (gift["signups"], gift["subscriptions"]) == (0, 1)
 
 
+def given_and_opened(giver, article, reader, browser: str, opened_at, now) -> Gift:
+    """A gift of `article` from `giver` that `reader`'s browser opened at `opened_at` (in an
+    app context; flushed, not committed)."""
+    gift = giving.give(db.session, giver, article, now, gift_policy()).gift
+    db.session.add(
+        GiftOpen(gift_id=gift.id, browser_id=browser * 32, user_id=reader.id, opened_at=opened_at)
+    )
+    db.session.flush()
+    return gift
+
+
 def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
     app, make_user, make_article
 ):
@@ -181,26 +192,8 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
     now = datetime.now(UTC)
     first, second = make_article(), make_article()
     with app.app_context():
-        policy_ = gifting_policy(app)
-        older = giving.give(db.session, karen, True, first, now, policy_).gift
-        newer = giving.give(db.session, ole, True, second, now, policy_).gift
-        db.session.add_all(
-            [
-                GiftOpen(
-                    gift_id=older.id,
-                    browser_id="a" * 32,
-                    user_id=ida.id,
-                    opened_at=now - timedelta(days=3),
-                ),
-                GiftOpen(
-                    gift_id=newer.id,
-                    browser_id="a" * 32,
-                    user_id=ida.id,
-                    opened_at=now - timedelta(days=1),
-                ),
-            ]
-        )
-        db.session.flush()
+        given_and_opened(karen, first, ida, "a", now - timedelta(days=3), now)
+        newer = given_and_opened(ole, second, ida, "a", now - timedelta(days=1), now)
         outcome = outcomes.record_digital_plus(db.session, ida.id, now)
         assert outcome.gift_id == newer.id
         # Only once per reader, whatever periods follow.
@@ -211,18 +204,8 @@ def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, mak
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
     now = datetime.now(UTC)
-    article = make_article()
     with app.app_context():
-        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
-        db.session.add(
-            GiftOpen(
-                gift_id=gift.id,
-                browser_id="b" * 32,
-                user_id=ida.id,
-                opened_at=now - timedelta(days=31),
-            )
-        )
-        db.session.flush()
+        given_and_opened(karen, make_article(), ida, "b", now - timedelta(days=31), now)
         assert outcomes.record_digital_plus(db.session, ida.id, now) is None
 
 
@@ -230,18 +213,9 @@ def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, ma
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
     now = datetime.now(UTC)
-    article = make_article()
     with app.app_context():
-        gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
-        db.session.add(
-            GiftOpen(gift_id=gift.id, browser_id="c" * 32, user_id=ida.id, opened_at=now)
-        )
-        db.session.flush()
+        gift = given_and_opened(karen, make_article(), ida, "c", now, now)
         period = subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
         db.session.commit()
         assert db.session.get(Subscription, period.id).is_active(now)
-        assert giving.figures(db.session, [gift.id])[gift.id].subscriptions == 1
-
-
-def gifting_policy(app):
-    return gift_policy()
+        assert report.figures(db.session, [gift.id])[gift.id].subscriptions == 1

@@ -3,7 +3,7 @@ for the same slot that opens, never the dead link reported as given."""
 
 from newsroom.articles.paywall import GiftState
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import revoking
 from newsroom.models import Gift
 from tests.gifting.test_gifting_service import give, open_link, policy, used, utc
 from tests.gifting.test_gifts_http import gift_path, local_path
@@ -12,7 +12,7 @@ from tests.helpers import SENTINEL, csrf_token
 
 def revoke(app, subscriber, gift_id: int, now) -> None:
     with app.app_context():
-        giving.revoke(db.session, subscriber.id, gift_id, now)
+        revoking.revoke(db.session, subscriber.id, gift_id, now)
         db.session.commit()
 
 

@@ -1,4 +1,4 @@
-"""A recipient of an expired or withdrawn link asks the giver for a new one; the giver sees
+"""A recipient of an expired or revoked link asks the giver for a new one; the giver sees
 it on "My gifts" and sends a fresh link in one click."""
 
 from datetime import UTC, datetime, timedelta
@@ -15,7 +15,7 @@ from tests.helpers import JSON, csrf_token, give, local_path, open_as
 
 def give_at(app, subscriber, article, now):
     with app.app_context():
-        result = giving.give(db.session, subscriber, True, article, now, gift_policy())
+        result = giving.give(db.session, subscriber, article, now, gift_policy())
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 
@@ -44,7 +44,7 @@ def test_expired_link_offers_to_ask_the_giver(app, expired_link):
     assert "Ask Karen for a new link" in html
 
 
-def test_withdrawn_link_offers_to_ask_the_giver(
+def test_revoked_link_offers_to_ask_the_giver(
     app, subscriber, subscriber_client, auth, make_article
 ):
     body = give(auth, make_article()).get_json()
@@ -161,3 +161,26 @@ def test_renew_someone_elses_gift_is_404(app, expired_link, make_user, auth, cli
     auth.logout()
     auth.login(make_user(digital_plus=True).email)
     assert auth.post(f"/gifts/{old_id}/renew").status_code == 404
+
+
+def test_new_link_from_a_lapsed_giver_answers_403_with_the_upsell(
+    app, make_user, auth, make_article
+):
+    now = datetime.now(UTC)
+    lapsed = make_user(
+        name="Karen Holm", period=(now - timedelta(days=60), now - timedelta(hours=1))
+    )
+    link = give_at(app, lapsed, make_article(), now - timedelta(days=40))
+    ask(app.test_client(), link)
+    auth.login(lapsed.email)
+    with app.app_context():
+        old_id = db.session.scalar(select(Gift.id))
+    response = auth.post(f"/gifts/{old_id}/renew", json=True)
+    assert response.status_code == 403
+    assert set(response.get_json()) == {"error", "message"}
+    assert response.get_json()["error"] == "digital_plus_required"
+    assert "requires Digital+" in response.get_json()["message"]
+    assert auth.post(f"/gifts/{old_id}/renew").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Gift.id))) == 1
+        assert db.session.scalar(select(GiftRequest.answered_at)) is None

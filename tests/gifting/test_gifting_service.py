@@ -16,9 +16,9 @@ from newsroom.articles.paywall import GiftState
 from newsroom.core import clock, signing
 from newsroom.core.errors import DigitalPlusRequired, NotFound
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import allowance, giving, links, revoking
+from newsroom.gifting.allowance import Policy
 from newsroom.gifting.errors import AllowanceUsed
-from newsroom.gifting.giving import Policy
 from newsroom.models import Gift
 
 TZ = "Europe/Copenhagen"
@@ -34,16 +34,16 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def give(app, subscriber, article, now, rules=None, digital_plus=True) -> giving.GiftResult:
+def give(app, subscriber, article, now, rules=None) -> giving.GiftResult:
     with app.app_context():
-        result = giving.give(db.session, subscriber, digital_plus, article, now, rules or policy())
+        result = giving.give(db.session, subscriber, article, now, rules or policy())
         db.session.commit()
         return result
 
 
-def open_link(app, token, article, now, rules=None) -> giving.LinkCheck:
+def open_link(app, token, article, now, rules=None) -> links.LinkCheck:
     with app.app_context():
-        opened = giving.open_gift(db.session, token, article.id, now, rules or policy())
+        opened = links.open_gift(db.session, token, article.id, now, rules or policy())
         db.session.commit()
         return opened
 
@@ -55,7 +55,7 @@ def gift_rows(app) -> int:
 
 def used(app, subscriber, now) -> int:
     with app.app_context():
-        return giving.allowance(db.session, subscriber.id, now, policy()).used
+        return allowance.allowance(db.session, subscriber.id, now, policy()).used
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_give_free_article_returns_no_gift_and_charges_nothing(app, subscriber, 
 def test_give_requires_digital_plus(app, make_user, locked):
     reader = make_user()
     with pytest.raises(DigitalPlusRequired):
-        give(app, reader, locked[0], utc("2025-05-02T09:00"), digital_plus=False)
+        give(app, reader, locked[0], utc("2025-05-02T09:00"))
     assert gift_rows(app) == 0
 
 
@@ -204,7 +204,7 @@ def test_revoke_stops_the_link(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
     result = give(app, subscriber, locked[0], now)
     with app.app_context():
-        giving.revoke(db.session, subscriber.id, result.gift.id, now)
+        revoking.revoke(db.session, subscriber.id, result.gift.id, now)
         db.session.commit()
     assert open_link(app, result.token, locked[0], now).state is GiftState.REVOKED
 
@@ -213,14 +213,14 @@ def test_revoke_refuses_someone_elses_gift(app, subscriber, make_user, locked):
     result = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
     other = make_user(digital_plus=True)
     with app.app_context(), pytest.raises(NotFound):
-        giving.revoke(db.session, other.id, result.gift.id, utc("2025-05-02T10:00"))
+        revoking.revoke(db.session, other.id, result.gift.id, utc("2025-05-02T10:00"))
 
 
 def test_revoke_twice_keeps_the_first_time(app, subscriber, locked):
     result = give(app, subscriber, locked[0], utc("2025-05-02T09:00"))
     for moment in ("2025-05-03T09:00", "2025-05-04T09:00"):
         with app.app_context():
-            gift = giving.revoke(db.session, subscriber.id, result.gift.id, utc(moment))
+            gift = revoking.revoke(db.session, subscriber.id, result.gift.id, utc(moment))
             db.session.commit()
     assert gift.revoked_at == utc("2025-05-03T09:00")
 
@@ -229,7 +229,7 @@ def test_revoke_leaves_the_months_slot_used(app, subscriber, locked):
     now = utc("2025-05-02T09:00")
     results = [give(app, subscriber, article, now) for article in locked[:5]]
     with app.app_context():
-        giving.revoke(db.session, subscriber.id, results[0].gift.id, now)
+        revoking.revoke(db.session, subscriber.id, results[0].gift.id, now)
         db.session.commit()
     assert used(app, subscriber, now) == 5
     with pytest.raises(AllowanceUsed):
@@ -309,7 +309,7 @@ def test_open_gift_survives_a_write_committed_after_the_request_began(app, subsc
         with db.engine.connect() as other:
             other.execute(update(Gift).values(open_count=Gift.open_count + 10))
             other.commit()
-        opened = giving.open_gift(db.session, result.token, locked[0].id, now, policy())
+        opened = links.open_gift(db.session, result.token, locked[0].id, now, policy())
         db.session.commit()
     assert opened.state is GiftState.VALID
 
@@ -400,7 +400,7 @@ GARBAGE = [
 @pytest.mark.parametrize("token", GARBAGE)
 def test_open_gift_garbage_is_invalid(app, token):
     with app.app_context():
-        opened = giving.open_gift(db.session, token, 1, utc("2025-05-02T09:00"), policy())
+        opened = links.open_gift(db.session, token, 1, utc("2025-05-02T09:00"), policy())
     assert opened.state is GiftState.INVALID
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from newsroom.core import clock
 from newsroom.extensions import db
-from newsroom.gifting import giving
+from newsroom.gifting import allowance, giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Article, Gift
 from tests.conftest import POSTGRES_URL
@@ -52,7 +52,7 @@ def only_gift(app) -> Gift:
 def give_at(app, giver, article, now: datetime) -> str:
     """A gift made directly through the service at a chosen moment; returns its link path."""
     with app.app_context():
-        result = giving.give(db.session, giver, True, article, now, gift_policy())
+        result = giving.give(db.session, giver, article, now, gift_policy())
         db.session.commit()
         return f"/articles/{article.slug}?gift={result.token}"
 
@@ -334,6 +334,26 @@ def test_gift_page_for_an_article_given_this_month_shows_its_link(
     assert "Create gift link" not in html
 
 
+def test_gift_page_for_this_months_expired_gift_offers_a_new_link_not_the_dead_one(
+    app, subscriber, subscriber_client, auth, client, locked
+):
+    """A link made on the 1st has expired by the 31st, in the month it was given: the dialog
+    offers to give it again (for free) instead of showing the link that no longer opens."""
+    dead = local_path(auth.post(gift_path(locked), json=True).get_json()["url"])
+    with app.app_context():
+        db.session.execute(update(Gift).values(expires_at=clock.now() - timedelta(minutes=1)))
+        db.session.commit()
+    response = client.get(gift_path(locked))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert dead.split("gift=", 1)[1] not in html
+    assert "The link works until" not in html
+    assert "Create gift link" in html
+    again = auth.post(gift_path(locked), json=True).get_json()
+    assert (again["used"], again["created"]) == (1, False)
+    assert local_path(again["url"]) != dead
+
+
 def test_gift_form_logged_out_renders_login_offer(client, locked):
     response = form_post(client, gift_path(locked))
     html = response.get_data(as_text=True)
@@ -419,7 +439,7 @@ def test_gift_link_open_counts_the_open_and_not_the_allowance(app, gift_link, an
     assert gift.open_count == 1
     with app.app_context():
         policy = gift_policy()
-        assert giving.allowance(db.session, gift.giver_id, clock.now(), policy).used == 1
+        assert allowance.allowance(db.session, gift.giver_id, clock.now(), policy).used == 1
 
 
 def test_gift_link_scanner_first_then_the_human_still_reads(app, gift_link, anonymous):
@@ -440,8 +460,9 @@ def test_gift_link_of_a_lapsed_giver_still_opens(app, make_user, locked, anonymo
 
 
 def test_gift_link_expired_shows_paywall_with_note(app, make_user, locked, anonymous):
-    giver = make_user(digital_plus=True)
-    link = give_at(app, giver, locked, datetime.now(UTC) - timedelta(days=31))
+    now = datetime.now(UTC)
+    giver = make_user(period=(now - timedelta(days=60), now + timedelta(days=30)))
+    link = give_at(app, giver, locked, now - timedelta(days=31))
     response = anonymous.get(link)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -455,7 +476,7 @@ def test_gift_link_revoked_shows_paywall_with_note(app, gift_link, auth, anonymo
     response = anonymous.get(gift_link)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "withdrawn" in html
+    assert "has been revoked by the person who shared it" in html
     assert SENTINEL not in html
 
 
@@ -523,18 +544,18 @@ def test_gifts_page_lists_gifts_newest_first_with_their_state(
     now = datetime.now(UTC)
     old = make_article(headline="An old gift")
     give_at(app, subscriber, old, now - timedelta(days=40))
-    withdrawn, live = (
-        make_article(headline="A withdrawn gift"),
+    revoked, live = (
+        make_article(headline="A revoked gift"),
         make_article(headline="A live gift"),
     )
-    auth.post(gift_path(withdrawn), json=True)
+    auth.post(gift_path(revoked), json=True)
     auth.post(gift_path(live), json=True)
     with app.app_context():
-        gift_id = db.session.scalar(select(Gift.id).where(Gift.article_id == withdrawn.id))
+        gift_id = db.session.scalar(select(Gift.id).where(Gift.article_id == revoked.id))
     auth.post(f"/gifts/{gift_id}/revoke", json=True)
     html = client.get("/gifts").get_data(as_text=True)
-    assert html.index("A live gift") < html.index("A withdrawn gift") < html.index("An old gift")
-    assert "Withdrawn" in html
+    assert html.index("A live gift") < html.index("A revoked gift") < html.index("An old gift")
+    assert "Revoked" in html
     assert "Expired" in html
     assert f"{SITE}/articles/{live.slug}?gift=" in html
     assert "0 browsers" in html

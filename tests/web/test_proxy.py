@@ -134,7 +134,7 @@ def gift_path(app, make_user, make_article) -> str:
     giver = make_user(digital_plus=True)
     article = make_article()
     with app.app_context():
-        result = giving.give(db.session, giver, True, article, datetime.now(UTC), gift_policy())
+        result = giving.give(db.session, giver, article, datetime.now(UTC), gift_policy())
         db.session.commit()
     return f"/articles/{article.slug}?gift={result.token}"
 
