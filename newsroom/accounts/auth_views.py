@@ -12,9 +12,9 @@ from newsroom.accounts.forms import (
     weak_password_message,
 )
 from newsroom.accounts.session import start_session
+from newsroom.core.signals import account_created, reader_logged_in
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
-from newsroom.gifting import browsers, links, outcomes
 from newsroom.models import User
 from newsroom.web.helpers import request_now, safe_next, setting
 from newsroom.web.limits import client_address, count_failure, credential_check
@@ -53,8 +53,7 @@ def login():
             count_failure()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
-            if browser := browsers.known_browser():  # gifts opened here now belong to them
-                links.claim_browser(db.session, user.id, browser)
+            reader_logged_in.send(user, session=db.session, now=request_now())
             db.session.commit()
             start_session(user)
             return _go_next(form.next.data)
@@ -75,8 +74,7 @@ def register():
     if form.validate_on_submit():
         user = _create_account(form)
         if user is not None:
-            browser = browsers.known_browser()  # a gift opened here led to this account
-            outcomes.record_signup(db.session, user.id, browser, request_now())
+            account_created.send(user, session=db.session, now=request_now())
             account_mail.send_verification(user)
             db.session.commit()
             start_session(user)

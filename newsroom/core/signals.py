@@ -11,3 +11,9 @@ digital_plus_started = _signals.signal("digital-plus-started")
 # Article row as sender and `session`, before the change commits, so what follows from it
 # (the search index, the content version that retires kept pages) commits with it.
 article_changed = _signals.signal("article-changed")
+
+# A reader logged in, or made an account, in this browser: sent by the views with the User as
+# sender and `session`, `now`, before the view commits, so what follows commits with it
+# (gifting credits and hands over the gifts this browser opened).
+reader_logged_in = _signals.signal("reader-logged-in")
+account_created = _signals.signal("account-created")

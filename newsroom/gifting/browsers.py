@@ -3,9 +3,15 @@ scanner or chat-preview bot (known by its user agent, from crawlerdetect's maint
 
 import re
 import secrets
+from datetime import datetime
 
 from crawlerdetect import CrawlerDetect
 from flask import Response, current_app, g, request
+from sqlalchemy.orm import Session
+
+from newsroom.core.signals import account_created, reader_logged_in
+from newsroom.gifting import links, outcomes
+from newsroom.models import User
 
 COOKIE = "gift_reader"
 MAX_AGE = 60 * 60 * 24 * 90  # longer than a link lives, so a later account can be credited
@@ -48,3 +54,14 @@ def set_cookie(response: Response) -> Response:
             secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response
+
+
+@reader_logged_in.connect
+def _hand_over_gifts_opened_here(user: User, session: Session, now: datetime) -> None:
+    if browser := known_browser():
+        links.claim_browser(session, user.id, browser)
+
+
+@account_created.connect
+def _credit_the_gift_that_led_here(user: User, session: Session, now: datetime) -> None:
+    outcomes.record_signup(session, user.id, known_browser(), now)
