@@ -98,6 +98,7 @@ def test_gift_create_again_answers_200_with_the_same_link(
     assert again.status_code == 200
     assert again.get_json()["url"] == first["url"]
     assert again.get_json()["used"] == 1
+    assert again.get_json()["created"] is False
     assert gift_rows(app) == 1
 
 
@@ -198,7 +199,7 @@ def test_gift_create_database_fault_answers_503_and_charges_nothing(
     with failing_gift_insert(app):
         response = auth.post(gift_path(locked), json=True)
     assert response.status_code == 503
-    assert response.headers["Retry-After"]
+    assert response.headers["Retry-After"].isdigit()
     assert response.get_json()["error"] == "technical_error"
     assert set(response.get_json()) == ERROR_KEYS
     assert gift_rows(app) == 1
