@@ -40,13 +40,9 @@ def register(client, email: str, next_url: str = "/"):
     return client.post(f"/register?next={next_url}", data=data, headers={"User-Agent": BROWSER})
 
 
-@pytest.mark.parametrize("user_agent", BOTS)
-def test_is_bot_knows_scanners_and_previews(user_agent):
-    assert browsers.is_bot(user_agent)
-
-
-def test_is_bot_lets_a_browser_through():
-    assert not browsers.is_bot(BROWSER)
+@pytest.mark.parametrize("user_agent, bot", [*((agent, True) for agent in BOTS), (BROWSER, False)])
+def test_is_bot_knows_scanners_and_previews_and_lets_a_browser_through(user_agent, bot):
+    assert browsers.is_bot(user_agent) == bot
 
 
 def test_opens_count_distinct_browsers_not_reloads(app, link, client):
@@ -207,7 +203,10 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
         assert outcomes.record_digital_plus(db.session, ida.id, now) is None
 
 
-def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, make_article):
+@pytest.mark.parametrize("days_ago, credited", [(29, True), (31, False)])
+def test_digital_plus_is_credited_only_within_30_days_of_the_open(
+    app, make_user, make_article, days_ago, credited
+):
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
     now = datetime.now(UTC)
@@ -219,11 +218,12 @@ def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, mak
                 gift_id=gift.id,
                 browser_id="b" * 32,
                 user_id=ida.id,
-                opened_at=now - timedelta(days=31),
+                opened_at=now - timedelta(days=days_ago),
             )
         )
         db.session.flush()
-        assert outcomes.record_digital_plus(db.session, ida.id, now) is None
+        outcome = outcomes.record_digital_plus(db.session, ida.id, now)
+        assert (outcome.gift_id if outcome else None) == (gift.id if credited else None)
 
 
 def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, make_article):
