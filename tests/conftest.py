@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from newsroom import create_app
 from newsroom.articles.rendering import render_body
+from newsroom.core import clock
 from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
 from tests.helpers import FAST_HASH, PASSWORD, Auth, locked_body, now_utc
@@ -26,6 +27,32 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
 
 _sequence = count(1)
+
+
+# Mid-month and mid-day in Copenhagen, far from a change of month, day or daylight saving.
+FIXED_NOW = datetime(2026, 3, 11, 11, 0, tzinfo=UTC)
+
+
+class AppClock:
+    """The app's clock (newsroom.core.clock.now) held at `now` until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def app_clock(monkeypatch) -> AppClock:
+    """Every "now" the app and the test helpers read is FIXED_NOW, whatever the date."""
+    held = AppClock(FIXED_NOW)
+    monkeypatch.setattr(clock, "now", held)
+    return held
 
 
 @pytest.fixture(scope="session")

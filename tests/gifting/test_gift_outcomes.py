@@ -2,7 +2,7 @@
 the accounts made after opening it, and Digital+ taken (credited to the most recent gift
 opened within 30 days), on "My gifts" and as JSON."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,8 +21,12 @@ from tests.helpers import (
     csrf_token,
     give,
     local_path,
+    now_utc,
     open_as,
 )
+
+# Gifts count per calendar month and credit Digital+ within 30 days: a fixed "now".
+pytestmark = pytest.mark.usefixtures("app_clock")
 
 
 @pytest.fixture
@@ -100,7 +104,7 @@ def test_gifts_json_has_the_documented_shape(app, link, client, auth):
     assert gift["revoked"] is False
     auth.post(f"/gifts/{gift['id']}/revoke", json=True)
     revoked = my_gifts(client)["gifts"][0]
-    assert revoked["revoked"].startswith(str(datetime.now(UTC).year))
+    assert revoked["revoked"].startswith(str(now_utc().year))
     assert revoked["url"] == gift["url"]  # kept for withdrawn gifts
 
 
@@ -161,7 +165,7 @@ def test_existing_account_logging_in_after_opening_is_credited_for_digital_plus(
     token = csrf_token(reader, "/login")
     reader.post("/login", data={"email": ida.email, "password": PASSWORD, "csrf_token": token})
     with app.app_context():
-        now = datetime.now(UTC)
+        now = now_utc()
         subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
         db.session.commit()
     gift = my_gifts(client)["gifts"][0]
@@ -174,7 +178,7 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
     karen = make_user(name="Karen Holm", digital_plus=True)
     ole = make_user(name="Ole Dam", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     first, second = make_article(), make_article()
     with app.app_context():
         policy_ = gifting_policy(app)
@@ -209,7 +213,7 @@ def test_digital_plus_is_credited_only_within_30_days_of_the_open(
 ):
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     article = make_article()
     with app.app_context():
         gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift
@@ -229,7 +233,7 @@ def test_digital_plus_is_credited_only_within_30_days_of_the_open(
 def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, make_article):
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     article = make_article()
     with app.app_context():
         gift = giving.give(db.session, karen, True, article, now, gifting_policy(app)).gift

@@ -2,7 +2,7 @@
 
 import sqlite3
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -20,6 +20,9 @@ from tests.helpers import SENTINEL, csrf_token
 SITE = "http://newsroom.test"
 JSON = {"Accept": "application/json"}
 ERROR_KEYS = {"error", "message"}
+# The allowance is counted per calendar month in Copenhagen: mid-month, every answer is the
+# same whatever the day the suite runs.
+pytestmark = pytest.mark.usefixtures("app_clock")
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -405,7 +408,7 @@ def test_gift_link_scanner_first_then_the_human_still_reads(app, gift_link, anon
 
 
 def test_gift_link_of_a_lapsed_giver_still_opens(app, make_user, locked, anonymous):
-    now = datetime.now(UTC)
+    now = clock.now()
     lapsed = make_user(
         digital_plus=True, period=(now - timedelta(days=40), now - timedelta(hours=1))
     )
@@ -415,7 +418,7 @@ def test_gift_link_of_a_lapsed_giver_still_opens(app, make_user, locked, anonymo
 
 def test_gift_link_expired_shows_paywall_with_note(app, make_user, locked, anonymous):
     giver = make_user(digital_plus=True)
-    link = give_at(app, giver, locked, datetime.now(UTC) - timedelta(days=31))
+    link = give_at(app, giver, locked, clock.now() - timedelta(days=31))
     response = anonymous.get(link)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -494,7 +497,7 @@ def test_gift_link_good_opens_do_not_use_up_the_failure_limit(gift_link, anonymo
 def test_gifts_page_lists_gifts_newest_first_with_their_state(
     app, subscriber, subscriber_client, auth, client, make_article
 ):
-    now = datetime.now(UTC)
+    now = clock.now()
     old = make_article(headline="An old gift")
     give_at(app, subscriber, old, now - timedelta(days=40))
     withdrawn, live = (
