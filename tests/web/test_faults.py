@@ -136,5 +136,3 @@ def test_gift_form_submitted_twice_gives_the_same_link_and_one_slot(
     first_url = first_page.split(link, 1)[1].split('"', 1)[0]
     assert link + first_url in second_page
     assert rows(app, Gift) == 1
-
-
