@@ -86,9 +86,6 @@ def make_test_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "SITE_URL": "http://newsroom.test",
-        "SIDEBAR_CACHE_SECONDS": 0,
-        "ARTICLE_CACHE_SECONDS": 0,
-        "PAGE_CACHE_SECONDS": 0,
     }
     if overrides.get("ENV") == "production":
         config["MAIL_SERVER"] = "127.0.0.1"  # production refuses to start without one
