@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
+from loopback import free_port
 from newsroom.extensions import db
 from newsroom.models import Gift
 from tests.conftest import make_test_app
 from tests.helpers import SENTINEL, csrf_token, rows
-from tests.servers import free_port
 
 JSON = {"Accept": "application/json"}
 
