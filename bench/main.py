@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import loopback
 from bench import dataset, profile, report, scenarios, servers, sessions, wrk
 from bench.databases import build, database
 from bench.report import Rounds
@@ -88,7 +89,7 @@ class Runner:
             data = build(a, url, articles)
             env = servers.site_environment(url, secret)
             log = self.workdir / f"site-{articles}.log"
-            with servers.gunicorn("app:app", env, a.workers, log, "/healthz") as site:
+            with loopback.gunicorn("app:app", env, a.workers, log, "/healthz") as site:
                 return self._rounds(bare_base, site, url, data, secret, article_pages_only)
 
     def _rounds(self, bare_base, site, url, data, secret, article_pages_only) -> list[Rounds]:
@@ -181,7 +182,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> int:
         flush=True,
     )
     by_size: dict[int, list[Rounds]] = {}
-    with servers.gunicorn(
+    with loopback.gunicorn(
         "bench.bare_app:app", {}, args.workers, workdir / "bare.log", "/"
     ) as bare:
         for articles in sizes:

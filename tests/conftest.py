@@ -2,16 +2,17 @@
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.security import generate_password_hash
 
 from newsroom import create_app
 from newsroom.articles.rendering import render_body
+from newsroom.core import clock
 from newsroom.extensions import db
 from newsroom.models import Article, Author, Subscription, User
 from tests.helpers import FAST_HASH, PASSWORD, Auth, locked_body, now_utc
@@ -20,7 +21,17 @@ from tests.stripe_server import SECRET_KEY as STRIPE_SECRET_KEY
 from tests.stripe_server import WEBHOOK_SECRET, LocalStripe, StripeStandIn, make_catalogue
 from tests.stripe_server import client as stripe_client
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def worker_database(server_url: str, worker: str) -> str:
+    """Each pytest-xdist worker (gw0, gw1, ...) gets a database of its own on the server."""
+    if not server_url or not worker:
+        return server_url
+    url = make_url(server_url)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+POSTGRES_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
+POSTGRES_URL = worker_database(POSTGRES_SERVER_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 # Production settings an in-process app can start with: it has no Redis, so no rate limits
 # (production refuses limits counted in one process's memory).
 PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
@@ -28,12 +39,46 @@ PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
 _sequence = count(1)
 
 
-@pytest.fixture(scope="session")
+# Mid-month and mid-day in Copenhagen, far from a change of month, day or daylight saving.
+FIXED_NOW = datetime(2026, 3, 11, 11, 0, tzinfo=UTC)
+
+
+class AppClock:
+    """The app's clock (newsroom.core.clock.now) held at `now` until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def app_clock(monkeypatch) -> AppClock:
+    """Every "now" the app and the test helpers read is FIXED_NOW, whatever the date."""
+    held = AppClock(FIXED_NOW)
+    monkeypatch.setattr(clock, "now", held)
+    return held
+
+
+@pytest.fixture(scope="session", autouse=True)
 def postgres_schema() -> Iterator[None]:
-    """On PostgreSQL the schema is made once; each test then truncates every table."""
+    """On PostgreSQL the schema is made once per worker, in the worker's own database; each
+    test then truncates every table."""
     if not POSTGRES_URL:
         yield
         return
+    own = POSTGRES_URL != POSTGRES_SERVER_URL
+    server = create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    name = make_url(POSTGRES_URL).database
+    if own:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": POSTGRES_URL})
     with app.app_context():
         db.drop_all()
@@ -42,6 +87,10 @@ def postgres_schema() -> Iterator[None]:
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+    if own:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.dispose()
 
 
 class ClosingClient(FlaskClient):
@@ -59,9 +108,6 @@ def make_test_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "SITE_URL": "http://newsroom.test",
-        "SIDEBAR_CACHE_SECONDS": 0,
-        "ARTICLE_CACHE_SECONDS": 0,
-        "PAGE_CACHE_SECONDS": 0,
     }
     if overrides.get("ENV") == "production":
         config["MAIL_SERVER"] = "127.0.0.1"  # production refuses to start without one

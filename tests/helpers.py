@@ -3,10 +3,11 @@ with the CSRF token as the site's script does, and the gift steps (give over HTT
 browser or a bot)."""
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from newsroom.core import clock
 from newsroom.extensions import db
 from newsroom.models import Gift
 
@@ -56,7 +57,8 @@ class Auth:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    """The app's "now": the wall clock, or the instant a test's app_clock holds."""
+    return clock.now()
 
 
 SITE = "http://newsroom.test"

@@ -1,4 +1,5 @@
-"""Real servers on loopback for tests: a threaded server for the browser, gunicorn for load."""
+"""Real servers on loopback for tests: a threaded server for the browser, the site under
+gunicorn for load and concurrency, and a private Redis."""
 
 import subprocess
 import threading
@@ -9,16 +10,7 @@ from pathlib import Path
 import redis
 from werkzeug.serving import make_server
 
-from bench.servers import ROOT, free_port, gunicorn, wait_until_up
-
-__all__ = [
-    "ROOT",
-    "free_port",
-    "gunicorn_server",
-    "redis_server",
-    "threaded_server",
-    "wait_until_up",
-]
+from loopback import free_port, gunicorn
 
 
 @contextmanager
@@ -36,7 +28,8 @@ def threaded_server(app):
 
 @contextmanager
 def gunicorn_server(env: dict[str, str], workers: int = 4, log_path: Path | None = None):
-    """The real app under gunicorn with `workers` processes, launched as the benchmark does."""
+    """The site (app.py) under gunicorn with `workers` processes, launched as the benchmark
+    launches it."""
     with gunicorn("app:app", env, workers, log_path) as base:
         yield base
 

@@ -5,11 +5,11 @@ import logging
 
 import pytest
 
+from loopback import free_port
 from newsroom import create_app
 from newsroom.extensions import db
 from tests.conftest import make_test_app
 from tests.helpers import SENTINEL
-from tests.servers import free_port
 
 STOPPED_POSTGRES = "postgresql+psycopg://newsroom@127.0.0.1:{port}/newsroom"
 

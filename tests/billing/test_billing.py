@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from loopback import free_port
 from newsroom.billing import stripe_events, subscriptions
 from newsroom.extensions import db
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
 from tests.conftest import stripe_config
 from tests.helpers import SENTINEL, csrf_token, now_utc
-from tests.servers import free_port
 from tests.stripe_server import WEBHOOK_SECRET, event, fail_renewal, sign
 
 SITE = "http://newsroom.test"

@@ -2,7 +2,7 @@
 the accounts made after opening it, and Digital+ taken (credited to the most recent gift
 opened within 30 days), on "My gifts" and as JSON."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -21,8 +21,12 @@ from tests.helpers import (
     csrf_token,
     give,
     local_path,
+    now_utc,
     open_as,
 )
+
+# Gifts count per calendar month and credit Digital+ within 30 days: a fixed "now".
+pytestmark = pytest.mark.usefixtures("app_clock")
 
 
 @pytest.fixture
@@ -40,13 +44,9 @@ def register(client, email: str, next_url: str = "/"):
     return client.post(f"/register?next={next_url}", data=data, headers={"User-Agent": BROWSER})
 
 
-@pytest.mark.parametrize("user_agent", BOTS)
-def test_is_bot_knows_scanners_and_previews(user_agent):
-    assert browsers.is_bot(user_agent)
-
-
-def test_is_bot_lets_a_browser_through():
-    assert not browsers.is_bot(BROWSER)
+@pytest.mark.parametrize("user_agent, bot", [*((agent, True) for agent in BOTS), (BROWSER, False)])
+def test_is_bot_knows_scanners_and_previews_and_lets_a_browser_through(user_agent, bot):
+    assert browsers.is_bot(user_agent) == bot
 
 
 def test_opens_count_distinct_browsers_not_reloads(app, link, client):
@@ -104,7 +104,7 @@ def test_gifts_json_has_the_documented_shape(app, link, client, auth):
     assert gift["revoked"] is False
     auth.post(f"/gifts/{gift['id']}/revoke", json=True)
     revoked = my_gifts(client)["gifts"][0]
-    assert revoked["revoked"].startswith(str(datetime.now(UTC).year))
+    assert revoked["revoked"].startswith(str(now_utc().year))
     assert revoked["url"] == gift["url"]  # kept for revoked gifts
 
 
@@ -165,7 +165,7 @@ def test_existing_account_logging_in_after_opening_is_credited_for_digital_plus(
     token = csrf_token(reader, "/login")
     reader.post("/login", data={"email": ida.email, "password": PASSWORD, "csrf_token": token})
     with app.app_context():
-        now = datetime.now(UTC)
+        now = now_utc()
         subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)
         db.session.commit()
     gift = my_gifts(client)["gifts"][0]
@@ -189,7 +189,7 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
     karen = make_user(name="Karen Holm", digital_plus=True)
     ole = make_user(name="Ole Dam", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     first, second = make_article(), make_article()
     with app.app_context():
         given_and_opened(karen, first, ida, "a", now - timedelta(days=3), now)
@@ -200,19 +200,24 @@ def test_digital_plus_is_credited_to_the_most_recent_gift_within_30_days(
         assert outcomes.record_digital_plus(db.session, ida.id, now) is None
 
 
-def test_digital_plus_after_the_window_is_credited_to_nobody(app, make_user, make_article):
+@pytest.mark.parametrize("days_ago, credited", [(29, True), (31, False)])
+def test_digital_plus_is_credited_only_within_30_days_of_the_open(
+    app, make_user, make_article, days_ago, credited
+):
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     with app.app_context():
-        given_and_opened(karen, make_article(), ida, "b", now - timedelta(days=31), now)
-        assert outcomes.record_digital_plus(db.session, ida.id, now) is None
+        opened = now - timedelta(days=days_ago)
+        gift = given_and_opened(karen, make_article(), ida, "b", opened, now)
+        outcome = outcomes.record_digital_plus(db.session, ida.id, now)
+        assert (outcome.gift_id if outcome else None) == (gift.id if credited else None)
 
 
 def test_start_period_adds_the_period_and_credits_in_one_step(app, make_user, make_article):
     karen = make_user(name="Karen Holm", digital_plus=True)
     ida = make_user(name="Ida Berg")
-    now = datetime.now(UTC)
+    now = now_utc()
     with app.app_context():
         gift = given_and_opened(karen, make_article(), ida, "c", now, now)
         period = subscriptions.start_period(db.session, ida.id, now, now + timedelta(days=30), now)

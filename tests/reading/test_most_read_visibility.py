@@ -15,6 +15,7 @@ from newsroom.reading import recommendations
 from tests.helpers import now_utc
 
 TZ = "Europe/Copenhagen"
+pytestmark = pytest.mark.usefixtures("app_clock")  # "today" is the same day for test and app
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from newsroom.extensions import db
 from newsroom.models import ArticleRead, DailyArticleViews, ReadingListItem
 from newsroom.reading import history
-from tests.helpers import rows
+from tests.helpers import SENTINEL, rows
 
 TZ = "Europe/Copenhagen"
 NOON = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 12:00 in Copenhagen
@@ -148,15 +148,19 @@ def test_article_page_records_a_logged_in_read(client, auth, app, make_user, mak
 
 def test_article_page_anonymous_records_nothing(client, app, make_article):
     article = make_article(locked=False)
-    client.get(f"/articles/{article.slug}")
+    page = client.get(f"/articles/{article.slug}")
+    assert page.status_code == 200
+    assert SENTINEL in page.get_data(as_text=True)  # read in full, and still not recorded
     assert rows(app, ArticleRead) == 0
     assert views(app, article.id) == {}
 
 
 def test_article_page_paywalled_reader_records_nothing(client, auth, app, make_user, make_article):
     user, article = make_user(), make_article(locked=True)
-    auth.login(user.email)
-    client.get(f"/articles/{article.slug}")
+    assert auth.login(user.email).status_code == 302
+    page = client.get(f"/articles/{article.slug}")
+    assert page.status_code == 200
+    assert "This article requires Digital+" in page.get_data(as_text=True)
     assert read_row(app, user.id, article.id) is None
 
 

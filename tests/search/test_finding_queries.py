@@ -27,6 +27,13 @@ PAGES = {
 
 
 @pytest.fixture
+def app_config() -> dict:
+    # These count the statements of rendering a page; a kept page makes none, and keeping a
+    # listing adds a look-up of the next scheduled article to its render.
+    return {"PAGE_CACHE_SECONDS": 0}
+
+
+@pytest.fixture
 def archive(app, make_article, auth, make_user):
     make_article(slug="first", section="Debate")  # makes the author the bulk rows use
 
