@@ -10,11 +10,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import loopback
 from bench import dataset, profile, report, scenarios, servers, sessions, wrk
 from bench.databases import build, database
 from bench.report import Rounds
 from newsroom.core import signing
+from scripts import loopback
 
 SCALE_SIZES = (1_000, 10_000, 100_000)
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.dataset import PASSWORD_HASH_METHOD, TIMEZONE
-from loopback import ROOT
+from scripts.loopback import ROOT
 
 HIGH_LIMIT = "1000000 per minute"
 SITE_URL = "https://bench.newsroom.example"  # production requires a public address

@@ -8,7 +8,7 @@ from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
 
-from loopback import free_port
+from scripts.loopback import free_port
 
 LINK = re.compile(r"https?://newsroom\.test(/[^\s<>\"']*)")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import redis
 from werkzeug.serving import make_server
 
-from loopback import free_port, gunicorn
+from scripts.loopback import free_port, gunicorn
 
 
 @contextmanager

@@ -24,7 +24,7 @@ import stripe
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from loopback import ROOT, free_port
+from scripts.loopback import ROOT, free_port
 
 SECRET_KEY = "sk_test_newsroom_localstripe"
 WEBHOOK_SECRET = "whsec_newsroom_test_secret"

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from loopback import wait_until_up
 from newsroom.extensions import db
 from newsroom.models import Gift
+from scripts.loopback import wait_until_up
 from tests.helpers import FAST_HASH, PASSWORD, SENTINEL, now_utc
 from tests.servers import gunicorn_server
 from tests.visitor import Visitor

@@ -5,9 +5,9 @@ import logging
 
 import pytest
 
-from loopback import free_port
 from newsroom import create_app
 from newsroom.extensions import db
+from scripts.loopback import free_port
 from tests.conftest import make_test_app
 from tests.helpers import SENTINEL
 

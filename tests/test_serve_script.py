@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from loopback import ROOT, free_port, wait_until_up
+from scripts.loopback import ROOT, free_port, wait_until_up
 
 
 def fetch(url: str) -> str:

@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from loopback import free_port
 from newsroom.billing import stripe_events, subscriptions
 from newsroom.extensions import db
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
+from scripts.loopback import free_port
 from tests.conftest import stripe_config
 from tests.helpers import SENTINEL, csrf_token, now_utc
 from tests.stripe_server import WEBHOOK_SECRET, event, fail_renewal, sign

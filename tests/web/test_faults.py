@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from loopback import free_port
 from newsroom.extensions import db
 from newsroom.models import Gift
+from scripts.loopback import free_port
 from tests.conftest import make_test_app
 from tests.helpers import SENTINEL, csrf_token, rows
 
