@@ -31,7 +31,7 @@ class Opening:
 
     @property
     def link_refused(self) -> bool:
-        """A gift link was checked and did not open the article (expired, withdrawn, forged)."""
+        """A gift link was checked and did not open the article (expired, revoked, forged)."""
         return self.link_given and self.gift is not None and self.gift.state is not GiftState.VALID
 
 
