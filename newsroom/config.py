@@ -70,6 +70,9 @@ class Config:
     PROXY_COUNT = 0
 
     TRUSTED_HOSTS: list[str] | None = None
+    # Production mails its links and builds its feeds on SITE_URL, so it must be https unless
+    # this is set on purpose (a closed test installation without a certificate).
+    ALLOW_HTTP_SITE_URL = False
     # The largest form is a few kB; anything bigger is refused (413) before it is read.
     MAX_CONTENT_LENGTH = 64 * 1024
 
@@ -187,6 +190,14 @@ def _site_url(config: dict) -> str | None:
         return (
             "Set NEWSROOM_SITE_URL to the site's public address (e.g. https://news.example): "
             "every gift link, share link and feed entry is built on it."
+        )
+    if not str(config["SITE_URL"]).lower().startswith("https://") and not config.get(
+        "ALLOW_HTTP_SITE_URL"
+    ):
+        return (
+            "NEWSROOM_SITE_URL must start with https:// in production: every mailed link and "
+            "feed entry is built on it. Set NEWSROOM_ALLOW_HTTP_SITE_URL=true only for an "
+            "installation that is never reached over the internet."
         )
     return None
 
