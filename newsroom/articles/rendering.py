@@ -1,7 +1,7 @@
 """Markdown to safe HTML, split into the public first paragraph and the rest. Runs at import."""
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
