@@ -18,7 +18,7 @@ from newsroom.accounts.operations import (
     WrongPassword,
     check_password_strength,
     find_by_email,
-    normalise_email,
+    mailbox,
     password_matches,
 )
 from newsroom.core import signing
@@ -178,7 +178,7 @@ def request_email_change(
     """Check the password and that the new address is free; the normalised new address."""
     if not password_matches(user, password, hash_method=hash_method):
         raise WrongPassword()
-    new_email = normalise_email(new_email)
+    new_email = mailbox(new_email)
     if new_email == user.email:
         raise SameEmail()
     if find_by_email(session, new_email) is not None:

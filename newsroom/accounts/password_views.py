@@ -16,7 +16,11 @@ bp = Blueprint("password", __name__)
 
 
 def _typed_address() -> str:
-    return "forgot-address:" + operations.normalise_email(request.form.get("email", ""))[:254]
+    """The mailbox the limit counts: every spelling of one address is one count."""
+    try:
+        return "forgot-address:" + operations.mailbox(request.form.get("email", ""))
+    except operations.InvalidAddress:
+        return "forgot-address:-"  # refused by the form: no mail goes anywhere
 
 
 def _reset_account() -> str:
@@ -36,7 +40,7 @@ def _reset_account() -> str:
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        address = operations.normalise_email(form.email.data)
+        address = operations.mailbox(form.email.data)
         # The same steps for every address: one mail queued (a link for an account, a notice
         # for an address without one), so the answer and its time say nothing of who is here.
         account_mail.send_reset(operations.find_by_email(db.session, address), address)
