@@ -60,6 +60,7 @@ class Config:
     PASSWORD_FORGOT_LIMIT_PER_ADDRESS = "5 per hour"  # reset mails asked for one address
     PASSWORD_FORGOT_LIMIT_PER_CLIENT = "20 per hour"
     GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
+    GIFT_READER_LIMIT = "20 per hour"  # new gift-reader browser ids handed to one client
     GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
     # Every other password or token check (web/limits.py: credential_check).
