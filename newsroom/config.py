@@ -50,7 +50,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: Flask-Limiter would put its window's reset (an hour) in Retry-After on every
+    # answer of a limited page, a 503 included; the 429 page says when to come back itself.
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
