@@ -50,7 +50,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
 
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: Flask-Limiter would put its window's reset (an hour) in Retry-After on every
+    # answer of a limited page, a 503 included; the 429 page says when to come back itself.
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "20 per minute"
     LOGIN_LIMIT_PER_ACCOUNT = "10 per minute"
@@ -60,6 +62,7 @@ class Config:
     PASSWORD_FORGOT_LIMIT_PER_ADDRESS = "5 per hour"  # reset mails asked for one address
     PASSWORD_FORGOT_LIMIT_PER_CLIENT = "20 per hour"
     GIFT_ASK_LIMIT = "5 per hour"  # requests for a new link, per address
+    GIFT_READER_LIMIT = "20 per hour"  # new gift-reader browser ids handed to one client
     GIFT_MAIL_LIMIT = "10 per hour"  # gift links sent by e-mail, per giver
     REGISTER_LIMIT = "10 per hour"  # sign-ups (and tries of a taken address) per client
     # Every other password or token check (web/limits.py: credential_check).
@@ -70,6 +73,9 @@ class Config:
     PROXY_COUNT = 0
 
     TRUSTED_HOSTS: list[str] | None = None
+    # Production mails its links and builds its feeds on SITE_URL, so it must be https unless
+    # this is set on purpose (a closed test installation without a certificate).
+    ALLOW_HTTP_SITE_URL = False
     # The largest form is a few kB; anything bigger is refused (413) before it is read.
     MAX_CONTENT_LENGTH = 64 * 1024
 
@@ -187,6 +193,14 @@ def _site_url(config: dict) -> str | None:
         return (
             "Set NEWSROOM_SITE_URL to the site's public address (e.g. https://news.example): "
             "every gift link, share link and feed entry is built on it."
+        )
+    if not str(config["SITE_URL"]).lower().startswith("https://") and not config.get(
+        "ALLOW_HTTP_SITE_URL"
+    ):
+        return (
+            "NEWSROOM_SITE_URL must start with https:// in production: every mailed link and "
+            "feed entry is built on it. Set NEWSROOM_ALLOW_HTTP_SITE_URL=true only for an "
+            "installation that is never reached over the internet."
         )
     return None
 

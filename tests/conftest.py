@@ -34,7 +34,8 @@ POSTGRES_SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
 POSTGRES_URL = worker_database(POSTGRES_SERVER_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 # Production settings an in-process app can start with: it has no Redis, so no rate limits
 # (production refuses limits counted in one process's memory).
-PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False}
+# The test host has no certificate: its http:// address is allowed on purpose.
+PRODUCTION = {"ENV": "production", "RATELIMIT_ENABLED": False, "ALLOW_HTTP_SITE_URL": True}
 
 _sequence = count(1)
 

@@ -7,7 +7,11 @@ from tests.accounts.test_accounts import run_flask
 from tests.conftest import PRODUCTION, make_test_app
 
 STRONG = "an-older-key-that-is-long-enough-0000000"
-SHARED = {"ENV": "production", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6390/0"}
+SHARED = {
+    "ENV": "production",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6390/0",
+    "SITE_URL": "https://news.example",
+}
 
 
 @pytest.mark.parametrize("weak", ["x", "", "k" * 31, DEVELOPMENT_SECRET_KEY])
@@ -64,3 +68,29 @@ def test_production_names_every_wrong_setting_at_once(database_url):
 def test_development_needs_none_of_the_production_settings(database_url):
     app = make_test_app(database_url, SECRET_KEY_FALLBACKS=["x"], SITE_URL="http://127.0.0.1:5000")
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+@pytest.mark.parametrize("site_url", ["http://news.example", "HTTP://news.example"])
+def test_production_refuses_a_plain_http_site_url(database_url, site_url):
+    with pytest.raises(ConfigError, match="https://"):
+        make_test_app(database_url, **SHARED | {"SITE_URL": site_url})
+
+
+def test_production_runs_on_http_only_when_allowed_by_name(tmp_path):
+    environment = {
+        "NEWSROOM_ENV": "production",
+        "SECRET_KEY": "k" * 48,
+        "NEWSROOM_SITE_URL": "http://news.example",
+        "REDIS_URL": "redis://127.0.0.1:6390/0",
+        "NEWSROOM_MAIL_SERVER": "127.0.0.1",
+    }
+    refused = run_flask(tmp_path, **environment)
+    assert refused.returncode != 0
+    assert "NEWSROOM_ALLOW_HTTP_SITE_URL" in refused.stderr
+    allowed = run_flask(tmp_path, **environment, NEWSROOM_ALLOW_HTTP_SITE_URL="true")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_production_starts_on_an_https_site_url(database_url):
+    app = make_test_app(database_url, **SHARED)
+    assert app.config["SITE_URL"] == "https://news.example"

@@ -18,7 +18,7 @@ from newsroom.accounts.operations import (
     WrongPassword,
     check_password_strength,
     find_by_email,
-    normalise_email,
+    mailbox,
     password_matches,
 )
 from newsroom.core import signing
@@ -124,20 +124,20 @@ def verify_email(
 
 
 def reset_token(user: User, keys: list[str], now: datetime) -> str:
-    return signing.sign_account(
-        {"u": user.id, "p": password_fingerprint(user)}, signing.RESET_PASSWORD_SALT, keys, now
-    )
+    payload = {"u": user.id, "e": user.email, "p": password_fingerprint(user)}
+    return signing.sign_account(payload, signing.RESET_PASSWORD_SALT, keys, now)
 
 
 def check_reset(
     session: Session, token: str, keys: list[str], now: datetime, viewer_id: int | None = None
 ) -> User:
-    """The account a reset link may still set a password for; changes nothing."""
+    """The account a reset link may still set a password for; changes nothing. The link is
+    bound to the address it was mailed to: whoever reads a former mailbox cannot use it."""
     user, payload = _load(
         session, token, signing.RESET_PASSWORD_SALT, keys, now, RESET_LINK_SECONDS, viewer_id
     )
-    if payload.get("p") != password_fingerprint(user):
-        raise InvalidLink()  # used already, or the password changed since it was sent
+    if payload.get("p") != password_fingerprint(user) or payload.get("e") != user.email:
+        raise InvalidLink()  # used already, or the password or address changed since
     return user
 
 
@@ -178,7 +178,7 @@ def request_email_change(
     """Check the password and that the new address is free; the normalised new address."""
     if not password_matches(user, password, hash_method=hash_method):
         raise WrongPassword()
-    new_email = normalise_email(new_email)
+    new_email = mailbox(new_email)
     if new_email == user.email:
         raise SameEmail()
     if find_by_email(session, new_email) is not None:

@@ -17,7 +17,7 @@ from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.models import User
 from newsroom.web.helpers import request_now, safe_next, setting
-from newsroom.web.limits import client_address, count_failure, credential_check
+from newsroom.web.limits import client_address, count_failure, credential_check, served
 
 bp = Blueprint("auth", __name__)
 
@@ -67,7 +67,7 @@ def login():
     key_func=lambda: f"register-client:{client_address()}",
     methods=["POST"],
     # Accounts made and taken addresses tried count; a rejected password is only a typo.
-    deduct_when=lambda _response: bool(g.get("sign_up_tried")),
+    deduct_when=lambda response: bool(g.get("sign_up_tried")) and served(response),
 )
 def register():
     form = RegisterForm(next=request.args.get("next", ""))

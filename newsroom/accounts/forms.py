@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from newsroom.accounts import operations
 from newsroom.web.forms import Form
@@ -39,16 +39,21 @@ def weak_password_message() -> str:
     )
 
 
-def new_address_field(label) -> EmailField:
-    """An address an account will use: it must look like one (no lookup of the domain)."""
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+class BareAddress:
+    """The site's one address rule (operations.mailbox): a bare address, nothing around it."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return
+        try:
+            operations.mailbox(field.data)
+        except operations.InvalidAddress:
+            raise ValidationError(_("Enter a valid e-mail address.")) from None
+
+
+def address_field(label) -> EmailField:
+    """An address the site will mail: it must be one (no lookup of the domain)."""
+    return EmailField(label, validators=[DataRequired(), Length(max=254), BareAddress()])
 
 
 class LoginForm(Form):
@@ -58,7 +63,7 @@ class LoginForm(Form):
 
 
 class RegisterForm(Form):
-    email = new_address_field(_l("E-mail"))
+    email = address_field(_l("E-mail"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=1024), StrongPassword()]
@@ -76,7 +81,7 @@ class PasswordForm(Form):
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = address_field(_l("E-mail"))
 
 
 class ResetPasswordForm(Form):
@@ -86,7 +91,7 @@ class ResetPasswordForm(Form):
 
 
 class EmailChangeForm(Form):
-    email = new_address_field(_l("New e-mail address"))
+    email = address_field(_l("New e-mail address"))
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=1024)]
     )

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import datetime
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -32,6 +33,32 @@ class WrongPassword(DomainError):
 
 class InvalidName(DomainError):
     code = "invalid_name"
+
+
+class InvalidAddress(DomainError):
+    code = "invalid_address"
+
+
+MAX_ADDRESS_LENGTH = 254
+
+
+def mailbox(text: str) -> str:
+    """The one rule for an address the site takes in: a bare address (no display name, no
+    list, no line break), checked by email-validator and normalised (NFC, lower case), so one
+    mailbox has one spelling everywhere, its limits included; InvalidAddress otherwise."""
+    if not isinstance(text, str) or len(text) > MAX_ADDRESS_LENGTH:
+        raise InvalidAddress()
+    try:
+        checked = validate_email(
+            text.strip(),
+            check_deliverability=False,
+            allow_display_name=False,
+            allow_quoted_local=False,
+            allow_domain_literal=False,
+        )
+    except EmailNotValidError as refused:
+        raise InvalidAddress() from refused
+    return normalise_email(checked.normalized)
 
 
 # Control, format (bidirectional overrides, zero-width), private-use, surrogate and unassigned
@@ -64,7 +91,7 @@ def check_password_strength(password: str, min_length: int) -> None:
 def register(
     session: Session, email: str, name: str, password: str, *, hash_method: str, min_length: int
 ) -> User:
-    email = normalise_email(email)
+    email = mailbox(email)
     name = clean_display_name(name)
     check_password_strength(password, min_length)
     if session.scalar(select(User.id).where(User.email == email)) is not None:

@@ -8,15 +8,20 @@ from newsroom.accounts import account_links, account_mail, operations
 from newsroom.accounts.forms import ForgotPasswordForm, ResetPasswordForm, weak_password_message
 from newsroom.accounts.link_pages import link_refused
 from newsroom.core import signing
+from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.web.helpers import request_now, setting
-from newsroom.web.limits import client_address, count_failure, credential_check
+from newsroom.web.limits import client_address, count_failure, credential_check, served
 
 bp = Blueprint("password", __name__)
 
 
 def _typed_address() -> str:
-    return "forgot-address:" + operations.normalise_email(request.form.get("email", ""))[:254]
+    """The mailbox the limit counts: every spelling of one address is one count."""
+    try:
+        return "forgot-address:" + operations.mailbox(request.form.get("email", ""))
+    except operations.InvalidAddress:
+        return "forgot-address:-"  # refused by the form: no mail goes anywhere
 
 
 def _reset_account() -> str:
@@ -29,14 +34,19 @@ def _reset_account() -> str:
     lambda: setting("PASSWORD_FORGOT_LIMIT_PER_CLIENT"),
     key_func=lambda: "forgot-client:" + client_address(),
     methods=["POST"],
+    deduct_when=served,
 )
 @limiter.limit(
-    lambda: setting("PASSWORD_FORGOT_LIMIT_PER_ADDRESS"), key_func=_typed_address, methods=["POST"]
+    lambda: setting("PASSWORD_FORGOT_LIMIT_PER_ADDRESS"),
+    key_func=_typed_address,
+    methods=["POST"],
+    deduct_when=served,
 )
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        address = operations.normalise_email(form.email.data)
+        address = operations.mailbox(form.email.data)
+        begin_write(db.session)  # the look-up and the queued mail: one write transaction
         # The same steps for every address: one mail queued (a link for an account, a notice
         # for an address without one), so the answer and its time say nothing of who is here.
         account_mail.send_reset(operations.find_by_email(db.session, address), address)

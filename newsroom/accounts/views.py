@@ -25,11 +25,12 @@ from newsroom.accounts.link_pages import link_refused
 from newsroom.billing import provider, stripe_events, subscriptions
 from newsroom.billing.gateway import ProviderUnavailable
 from newsroom.core import signing
+from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.web.errors import error_page
 from newsroom.web.forms import ActionForm
 from newsroom.web.helpers import private, request_now, setting
-from newsroom.web.limits import count_failure, credential_check
+from newsroom.web.limits import count_failure, credential_check, served
 
 bp = Blueprint("account", __name__)
 
@@ -58,6 +59,7 @@ def show():
 
 def _password_changed(form: PasswordForm) -> bool:
     """True once the new password is set; otherwise the reason is on the form's field."""
+    begin_write(db.session)  # read the account, then write it: take the lock first
     try:
         operations.change_password(
             db.session,
@@ -109,11 +111,16 @@ def verify(token: str):
 
 @bp.post("/account/verify")
 @login_required
-@limiter.limit(lambda: setting("VERIFY_RESEND_LIMIT"), key_func=lambda: f"verify:{current_user.id}")
+@limiter.limit(
+    lambda: setting("VERIFY_RESEND_LIMIT"),
+    key_func=lambda: f"verify:{current_user.id}",
+    deduct_when=served,
+)
 def resend_verification():
     form = ActionForm()
     if not form.validate_on_submit():
         return redirect(url_for("account.show"))
+    begin_write(db.session)  # the account is read again under the lock the mail needs
     if current_user.is_verified:
         flash(_("Your e-mail address is already confirmed."), "info")
     else:
@@ -154,6 +161,7 @@ def email():
 
 def _email_change_asked(form: EmailChangeForm) -> str | None:
     """The new address to send the link to, or None with the reason on the form's field."""
+    begin_write(db.session)  # the address checked free, then the mails queued
     try:
         return account_links.request_email_change(
             db.session,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsroom.articles.models import KINDS
-from newsroom.articles.rendering import render_body
+from newsroom.articles.rendering import is_off_site_relative, render_body
 from newsroom.core import clock
 from newsroom.core.signals import article_changed
 from newsroom.core.slugs import slugify
@@ -138,7 +138,9 @@ def parse_source(text: str, tz: str) -> ArticleSource:
         problems.append(("locked", "must be true or false"))
     image = data.get("image")
     if image is not None and (
-        not isinstance(image, str) or not re.fullmatch(r"(https?://|/)\S{1,490}", image)
+        not isinstance(image, str)
+        or not re.fullmatch(r"(https?://|/)\S{1,490}", image)
+        or is_off_site_relative(image)
     ):
         problems.append(("image", "must be an http(s) URL or a path starting with /"))
     published = data.get("published", True)

@@ -1,5 +1,6 @@
 """Markdown to safe HTML, split into the public first paragraph and the rest. Runs at import."""
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,16 @@ ALLOWED_TAGS = {
     "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Two slashes (either way round) name another host to a browser, after it drops tabs and
+# line breaks from the address: `//host/x` and `/\\host/x` are off-site, not paths.
+_OTHER_HOST = re.compile(r"[/\\]{2}")
+_IGNORED_IN_URLS = str.maketrans("", "", "\t\n\r")
+
+
+def is_off_site_relative(url: str) -> bool:
+    """A URL without a scheme that a browser still reads as another host's."""
+    return bool(_OTHER_HOST.match(url.translate(_IGNORED_IN_URLS).lstrip("\x00 ")))
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,9 @@ def _clean(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=URL_SCHEMES,
+        # Only http, https and mailto leave the site: a protocol-relative link is dropped.
+        url_relative=lambda url: None if is_off_site_relative(url) else url,
         link_rel="noopener noreferrer",
     )
 

@@ -4,6 +4,7 @@ Every Stripe failure (unreachable, timed out, refused) comes out as `ProviderUna
 so callers handle one error and never see the SDK's types.
 """
 
+import time
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -31,14 +32,17 @@ class Price:
 
 
 def verify_event(payload: bytes, signature: str | None, secret: str) -> dict:
-    """The event a webhook delivered, once its signature (and its age, at most
-    WEBHOOK_TOLERANCE_SECONDS) is checked; InvalidEvent for anything else."""
+    """The event a webhook delivered, once its signature is checked and it was signed within
+    WEBHOOK_TOLERANCE_SECONDS of now, either way; InvalidEvent for anything else."""
     try:
         event = stripe.Webhook.construct_event(
             payload, signature or "", secret, tolerance=WEBHOOK_TOLERANCE_SECONDS
         ).to_dict()
     except (stripe.SignatureVerificationError, ValueError, TypeError, AttributeError) as bad:
         raise InvalidEvent(str(bad)) from bad
+    # The SDK refuses only old signatures; one dated ahead would be replayable until then.
+    if _signed_at(signature or "") > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+        raise InvalidEvent("signed too far in the future")
     data = event.get("data")
     if (
         not isinstance(event.get("id"), str)
@@ -48,6 +52,15 @@ def verify_event(payload: bytes, signature: str | None, secret: str) -> dict:
     ):
         raise InvalidEvent("not an event")
     return event
+
+
+def _signed_at(signature: str) -> int:
+    """The `t=` of a Stripe-Signature header the SDK has verified (it signs that time)."""
+    for part in signature.split(","):
+        key, _, value = part.partition("=")
+        if key.strip() == "t" and value.strip().isdigit():
+            return int(value.strip())
+    return 0
 
 
 class StripeGateway:
@@ -124,8 +137,11 @@ class StripeGateway:
         params = {"customer": customer_id, "return_url": return_url, "locale": locale}
         return self._call(self.client.v1.billing_portal.sessions.create, params=params)
 
-    def subscription(self, subscription_id: str) -> dict:
-        return self._call(self.client.v1.subscriptions.retrieve, subscription_id)
+    def subscription(self, subscription_id: str) -> dict | None:
+        """None when Stripe has no such subscription: an event about it can never apply."""
+        return self._call(
+            self.client.v1.subscriptions.retrieve, subscription_id, absent=_no_such_object
+        )
 
     def cancel_subscription(self, subscription_id: str) -> dict | None:
         """Cancel at once; None when Stripe no longer has it (already gone is done)."""

@@ -14,6 +14,7 @@ in the same place. Stripe's status to Digital+:
   ended it (or now, when Stripe gives no moment).
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,6 +26,8 @@ from newsroom.billing import subscriptions
 from newsroom.billing.gateway import StripeGateway
 from newsroom.database import begin_write
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
+
+log = logging.getLogger("newsroom.billing")
 
 GIVING = frozenset({"active", "trialing"})
 PAST_DUE = "past_due"
@@ -40,7 +43,7 @@ HANDLED_EVENTS = frozenset(
     }
 )
 
-FetchSubscription = Callable[[str], dict]
+FetchSubscription = Callable[[str], dict | None]
 
 
 def _instant(timestamp) -> datetime | None:
@@ -114,7 +117,8 @@ def apply_event(
     grace_days: int,
 ) -> str:
     """Apply one verified event: "applied", "duplicate" (seen before: nothing changes) or
-    "ignored" (a type the site does not use). The event id is recorded with its effect."""
+    "ignored" (a type the site does not use, or about a subscription Stripe does not have).
+    The event id is recorded with its effect."""
     if event["type"] not in HANDLED_EVENTS:
         return "ignored"
     if already_applied(session, event["id"]):
@@ -126,6 +130,13 @@ def apply_event(
     begin_write(session)
     if already_applied(session, event["id"]):
         return "duplicate"
+    if subscription_id and current is None:
+        # Stripe has no such subscription (made in another account or mode, or deleted
+        # for good): the event can never apply, so it is recorded and answered, not retried.
+        log.warning("Stripe event %s ignored: no subscription %s", event["id"], subscription_id)
+        session.add(StripeEvent(id=event["id"], type=event["type"], received_at=now))
+        session.flush()
+        return "ignored"
     reader = None
     if event["type"] == "checkout.session.completed":
         reader = _reader(session, event["data"]["object"].get("client_reference_id"))

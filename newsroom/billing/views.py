@@ -142,8 +142,9 @@ def portal():
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def webhook():
-    """Stripe's events. 400: not a signed event (nothing changed); 200: applied, or applied
-    before; 503: not applied now (Stripe delivers it again later)."""
+    """Stripe's events. 400: not a signed event (nothing changed); 200: applied, applied or
+    ignored before, or one that can never apply; 503: not applied now (Stripe delivers it
+    again later)."""
     if not provider.configured():
         return error_response("not_found", "Payments are not set up.", 404)
     request.max_content_length = WEBHOOK_MAX_BYTES

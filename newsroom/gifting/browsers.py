@@ -1,5 +1,11 @@
-"""Who is opening a gift link: a person's browser (known by a first-party cookie) or a link
-scanner or chat-preview bot (known by its user agent, from crawlerdetect's maintained list)."""
+"""Who is opening a gift link: a person's browser (known by a first-party cookie the site
+signed) or a link scanner or chat-preview bot (known by its user agent, from crawlerdetect's
+maintained list).
+
+Only ids the site issued are believed: the cookie carries the id and its signature, so a
+made-up or copied-bare value is no browser at all. New ids are minted at most
+GIFT_READER_LIMIT times per client, so one client cannot inflate "opened by" on its own.
+"""
 
 import re
 import secrets
@@ -7,15 +13,23 @@ from datetime import datetime
 
 from crawlerdetect import CrawlerDetect
 from flask import Response, current_app, g, request
+from itsdangerous import BadSignature, Signer
+from limits import parse
 from sqlalchemy.orm import Session
 
+from newsroom.core import signing
 from newsroom.core.signals import account_created, reader_logged_in
+from newsroom.extensions import limiter
 from newsroom.gifting import links, outcomes
 from newsroom.models import User
+from newsroom.web.helpers import setting
+from newsroom.web.limits import client_address
 
 COOKIE = "gift_reader"
+SALT = "gift-reader"
 MAX_AGE = 60 * 60 * 24 * 90  # longer than a link lives, so a later account can be credited
 _ID = re.compile(r"[0-9a-f]{32}")
+_MAX_COOKIE_LENGTH = 100
 _detector = CrawlerDetect()
 
 
@@ -25,19 +39,40 @@ def is_bot(user_agent: str | None) -> bool:
     return not user_agent or _detector.is_crawler(user_agent)
 
 
+def _signer() -> Signer:
+    config = current_app.config
+    keys = signing.signing_keys(config["SECRET_KEY"], list(config["SECRET_KEY_FALLBACKS"]))
+    return Signer(keys, salt=SALT)
+
+
 def known_browser() -> str | None:
-    """This browser's id, when it has opened a gift before."""
-    value = request.cookies.get(COOKIE, "")
-    return value if _ID.fullmatch(value) else None
+    """This browser's id, when it has opened a gift before and the site signed its cookie."""
+    value = request.cookies.get(COOKIE, "")[:_MAX_COOKIE_LENGTH]
+    try:
+        browser = _signer().unsign(value).decode()
+    except (BadSignature, UnicodeDecodeError):
+        return None
+    return browser if _ID.fullmatch(browser) else None
+
+
+def _may_mint() -> bool:
+    """One more new browser id for this client, within GIFT_READER_LIMIT."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    limit = parse(setting("GIFT_READER_LIMIT"))
+    return limiter.limiter.hit(limit, "gift-reader", client_address())
 
 
 def recipient_browser() -> str | None:
     """The id to count a gift open under: None for bots, a new one for a first visit (the
-    cookie is set on the way out)."""
+    cookie is set on the way out), None again once this client has had its share of new
+    ids (the open still works; it adds no browser to "opened by")."""
     if is_bot(request.headers.get("User-Agent")):
         return None
     browser = known_browser()
     if browser is None:
+        if not _may_mint():
+            return None
         browser = g.new_gift_reader = secrets.token_hex(16)
     return browser
 
@@ -47,7 +82,7 @@ def set_cookie(response: Response) -> Response:
     if browser is not None:
         response.set_cookie(
             COOKIE,
-            browser,
+            _signer().sign(browser).decode(),
             max_age=MAX_AGE,
             httponly=True,
             samesite="Lax",

@@ -20,6 +20,7 @@ from flask_mailman.backends.base import BaseEmailBackend
 from sqlalchemy.orm import Session
 
 from newsroom.core import clock
+from newsroom.database import begin_write
 from newsroom.extensions import mail
 from newsroom.mail import outbox
 from newsroom.models import OutboxMail
@@ -114,31 +115,52 @@ class Batch:
             self.connection.close()
 
     def send(self, session: Session, claimed: OutboxMail) -> Outcome:
-        """Send a claimed mail and record it as sent, or as waiting for another attempt."""
-        config = current_app.config
+        """Send a claimed mail and record it as sent, or as waiting for another attempt.
+
+        Whatever goes wrong with one mail (a refusal, an address the mail library will not
+        take, a fault in building it) is recorded on that mail, which is tried again later
+        and given up after MAIL_MAX_ATTEMPTS; it never stops the mails behind it.
+        """
         try:
             if self.connection is None:
                 self.connection = mail.get_connection()
             _message(claimed, self.connection).send()
-        except (OSError, smtplib.SMTPException) as error:
-            mail_id, attempts = claimed.id, claimed.attempts  # the row may go in mark_failed
-            outbox.mark_failed(
-                session,
-                claimed,
-                clock.now(),
-                f"{type(error).__name__}: {error}",
-                first_retry=timedelta(seconds=config["MAIL_RETRY_SECONDS"]),
-                max_attempts=config["MAIL_MAX_ATTEMPTS"],
+        except Exception as error:
+            server_failed = isinstance(error, OSError | smtplib.SMTPException) and not isinstance(
+                error, _MESSAGE_REFUSED
             )
-            log.warning(
-                "mail %s not delivered (attempt %s): %s",
-                mail_id,
-                attempts,
-                type(error).__name__,
-            )
-            return Outcome.REFUSED if isinstance(error, _MESSAGE_REFUSED) else Outcome.FAILED
+            if not isinstance(error, OSError | smtplib.SMTPException):
+                log.exception("mail %s could not be sent", claimed.id)
+                self._drop_connection()  # its state after a fault is unknown
+            self._record_failure(session, claimed, error)
+            return Outcome.FAILED if server_failed else Outcome.REFUSED
+        # Reading the row for the send opened a read snapshot; on SQLite a write from it
+        # fails once anyone else has written meanwhile, so the lock is taken first.
+        begin_write(session)
         outbox.mark_sent(session, claimed, clock.now())
         return Outcome.SENT
+
+    def _drop_connection(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            connection.close()
+
+    @staticmethod
+    def _record_failure(session: Session, claimed: OutboxMail, error: Exception) -> None:
+        config = current_app.config
+        begin_write(session)
+        mail_id, attempts = claimed.id, claimed.attempts  # the row may go in mark_failed
+        outbox.mark_failed(
+            session,
+            claimed,
+            clock.now(),
+            f"{type(error).__name__}: {error}",
+            first_retry=timedelta(seconds=config["MAIL_RETRY_SECONDS"]),
+            max_attempts=config["MAIL_MAX_ATTEMPTS"],
+        )
+        log.warning(
+            "mail %s not delivered (attempt %s): %s", mail_id, attempts, type(error).__name__
+        )
 
 
 class ConsoleEmailBackend(BaseEmailBackend):

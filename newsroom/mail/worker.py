@@ -3,7 +3,6 @@ the mailer and commits around every mail, so none is sent twice and none is lost
 as a loop (`newsroom mail-worker`) and, for the mail of one request, after the response."""
 
 import logging
-import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -72,9 +71,9 @@ def _deliver_after_response(app: Flask, ids: list[int]) -> None:
     with app.app_context():
         try:
             deliver_due(ids)
-        except (SQLAlchemyError, OSError, smtplib.SMTPException):
+        except Exception:
             db.session.rollback()
-            log.warning("mail delivery after the request failed; the worker will retry")
+            log.exception("mail delivery after the request failed; the worker will retry")
 
 
 def run_worker(stop: threading.Event) -> None:
@@ -90,6 +89,9 @@ def run_worker(stop: threading.Event) -> None:
         except SQLAlchemyError:
             db.session.rollback()
             log.warning("mail worker could not reach the database; trying again")
+        except Exception:  # a fault the mailer did not foresee: the worker goes on
+            db.session.rollback()
+            log.exception("mail worker round failed; trying again")
         stop.wait(config["MAIL_WORKER_POLL_SECONDS"])
 
 

@@ -3,6 +3,7 @@
 Every JSON error has one shape: {"error": code, "message": text}."""
 
 import logging
+import time
 
 from flask import Flask, Response, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from newsroom.core.errors import DomainError, NotFound
-from newsroom.extensions import db, login_manager
+from newsroom.extensions import db, limiter, login_manager
 from newsroom.web.helpers import wants_json
 
 log = logging.getLogger("newsroom.errors")
@@ -98,12 +99,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def rate_limited(_error):
-        return error_page(
+        response = error_page(
             "rate_limited",
             _("Too many attempts"),
             _("You have tried that too many times. Wait a minute and try again."),
             429,
         )
+        if (limit := limiter.current_limit) is not None:
+            response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
 
     app.register_error_handler(OperationalError, database_unavailable)
 

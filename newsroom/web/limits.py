@@ -35,6 +35,12 @@ def count_failure() -> None:
     g.credential_check_failed = True
 
 
+def served(response) -> bool:
+    """A try counts only when it was answered: a 503 (the database busy, a provider down)
+    costs the reader nothing, so they may simply try again."""
+    return response.status_code < 500
+
+
 def _failed(_response) -> bool:
     return bool(g.get("credential_check_failed"))
 

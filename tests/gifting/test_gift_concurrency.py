@@ -31,6 +31,7 @@ def server_env(database_url: str) -> dict[str, str]:
         "NEWSROOM_PASSWORD_HASH_METHOD": FAST_HASH,
         "NEWSROOM_GIFT_CREATE_LIMIT": "1000 per minute",
         "NEWSROOM_SITE_URL": "http://newsroom.test",
+        "NEWSROOM_ALLOW_HTTP_SITE_URL": "true",  # loopback: no certificate
         # Production wants shared limit storage; this run tests the allowance, not limits.
         "NEWSROOM_RATELIMIT_ENABLED": "false",
     }
