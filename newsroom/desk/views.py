@@ -59,7 +59,7 @@ def _saved_meanwhile(error: StaleRevision):
     db.session.rollback()
     article = finding.article_for(db.session, me(), error.article.id)
     form = ArticleForm()
-    form.base_revision.data = article.revision
+    form.base_revision.data, form.base_revision.raw_data = article.revision, None
     newest = latest(db.session, article)
     theirs = comparing.texts(content_of(newest)) if newest else {}
     html = render_template("desk/conflict.html", article=article, form=form, theirs=theirs)

@@ -111,3 +111,10 @@ def test_audit_export_writes_json_lines(app, runner, editor):
     assert [(e["action"], e["article_id"]) for e in lines][-1] == ("publish", article_id)
     assert {"at", "slug", "staff"} <= set(lines[-1])
     assert rows(app, AuditEntry) == len(lines)
+
+
+def test_the_desk_speaks_danish(editor):
+    article_id = editor.write()
+    page = editor.get(f"/desk/articles/{article_id}", headers={"Accept-Language": "da"})
+    text = page.get_data(as_text=True)
+    assert "Send til gennemsyn" in text and "Udgiv nu" in text and "Overskrift" in text
