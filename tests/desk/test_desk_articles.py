@@ -222,7 +222,9 @@ def test_import_saves_a_revision_by_import(app, runner, tmp_path):
     assert runner.invoke(args=["newsroom", "import", str(source)]).exit_code == 0
     assert runner.invoke(args=["newsroom", "import", str(source)]).exit_code == 0
     with app.app_context():
-        saved = db.session.scalars(db.select(ArticleRevision)).all()
+        saved = db.session.scalars(
+            db.select(ArticleRevision).order_by(ArticleRevision.number)
+        ).all()
         assert [(r.number, r.by, r.body) for r in saved] == [
             (1, "import", "Body.\n"),
             (2, "import", "Body.\n"),
