@@ -52,6 +52,11 @@ def plain_text(text: str) -> str:
     return html.unescape(nh3.clean(text, tags=set())).strip()
 
 
+def has_source(session: Session, article: Article) -> bool:
+    """Whether the article's Markdown is kept: not for one imported before revisions were."""
+    return latest(session, article) is not None
+
+
 def content_of(revision: ArticleRevision) -> Content:
     return Content(**{f.name: getattr(revision, f.name) for f in fields(Content)})
 
@@ -137,20 +142,34 @@ def save(
 
 
 def change(
-    session: Session, article: Article, *, now: datetime, by: str, user_id: int | None, **values
+    session: Session,
+    article: Article,
+    *,
+    now: datetime,
+    by: str,
+    user_id: int | None,
+    base: int | None = None,
+    **values,
 ) -> ArticleRevision | None:
-    """Change fields that need no new text (state, time, lock) as the next revision. An
-    article imported before revisions were kept has no Markdown to copy: its fields change
-    and its number moves on (so open forms are refused), but no revision is written."""
+    """Change fields that need no new text (state, time, lock, headline...) as the next
+    revision after `base` (the article's present one if None). An article imported before
+    revisions were kept has no Markdown to copy: its fields change and its number moves on
+    (so open forms are refused), but no revision is written and its text stays as it is."""
+    if "body" in values:
+        raise ValueError("change() keeps the text; save() writes a new one")
+    base = article.revision if base is None else base
+    for name in ("headline", "lead"):
+        if name in values:
+            values[name] = plain_text(values[name])
     source = latest(session, article)
     if source is None:
-        _claim(session, article, article.revision)
+        number = _claim(session, article, base)
         for name, value in values.items():
             setattr(article, name, value)
-        article.revision += 1
+        article.revision = number
         article.updated_at = now
         session.flush()
         article_changed.send(article, session=session)
         return None
     content = Content(**{**content_of(source).__dict__, **values})
-    return save(session, article, content, base=article.revision, now=now, by=by, user_id=user_id)
+    return save(session, article, content, base=base, now=now, by=by, user_id=user_id)

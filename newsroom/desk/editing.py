@@ -1,7 +1,7 @@
 """Writing on the desk: a new article, a save over the revision it started from, restoring
 an old revision. Contributors write only their own drafts; editors any article."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from newsroom.articles.importing import free_author_slug
 from newsroom.articles.models import DRAFT, REVIEW
 from newsroom.core.slugs import slugify
 from newsroom.desk import audit
-from newsroom.desk.errors import NotOnDesk, SlugTaken
+from newsroom.desk.errors import NotOnDesk, SlugTaken, TextWithoutSource
 from newsroom.desk.finding import article_for
 from newsroom.desk.staff import is_editor, on_desk
 from newsroom.models import Article, ArticleRevision, Author, User
@@ -137,9 +137,29 @@ def save(
     _may_write(user, article)
     before = {"slug": article.slug, "locked": article.locked, "giftable": article.giftable}
     content = _content(session, user, article, written, now)
-    revisions.save(session, article, content, base=base, now=now, by=user.name, user_id=user.id)
+    if revisions.has_source(session, article):
+        revisions.save(session, article, content, base=base, now=now, by=user.name, user_id=user.id)
+    else:
+        _save_beside_imported_text(session, user, article, content, base, now)
     _audit_changes(session, user, article, before, now)
     return article
+
+
+def _save_beside_imported_text(
+    session: Session,
+    user: User,
+    article: Article,
+    content: revisions.Content,
+    base: int,
+    now: datetime,
+) -> None:
+    """An article imported before sources were kept has only its rendered text: the other
+    fields may change, but any text typed for the body is refused, as it would replace the
+    whole article. Importing the article again once gives it a source to edit."""
+    if content.body.strip():
+        raise TextWithoutSource()
+    values = {f.name: getattr(content, f.name) for f in fields(content) if f.name != "body"}
+    revisions.change(session, article, base=base, now=now, by=user.name, user_id=user.id, **values)
 
 
 def history(session: Session, user: User, article_id: int) -> tuple[Article, list[ArticleRevision]]:

@@ -22,3 +22,11 @@ class InvalidTransition(DomainError):
 class SlugTaken(DomainError):
     code = "slug_taken"
     status = 409
+
+
+class TextWithoutSource(DomainError):
+    """A body typed for an article imported before the desk kept sources: refused, as it
+    would replace the article's whole text."""
+
+    code = "text_without_source"
+    status = 409

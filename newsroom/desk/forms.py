@@ -1,4 +1,4 @@
-"""The desk's forms: the article, the publication time, the filters of the list."""
+"""The desk's forms: the article (and one imported without its source), the publication time."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -40,6 +40,12 @@ class ArticleForm(Form):
     locked = BooleanField(_l("Locked (needs Digital+)"))
     giftable = BooleanField(_l("Subscribers may gift it"), default=True)
     base_revision = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ImportedArticleForm(ArticleForm):
+    """An article imported before the desk kept sources: its text is not edited here."""
+
+    body = TextAreaField(_l("Body (Markdown)"), validators=[Optional(), Length(max=200_000)])
 
 
 class ScheduleForm(Form):

@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from newsroom.articles.models import SCHEDULED, STATES
-from newsroom.articles.revisions import StaleRevision, content_of, latest
+from newsroom.articles.revisions import StaleRevision, content_of, has_source, latest
 from newsroom.core import clock
 from newsroom.desk import audit, comparing, editing, finding, previews, publishing, staff
 from newsroom.desk.editing import Written
-from newsroom.desk.forms import ArticleForm, ScheduleForm
+from newsroom.desk.errors import TextWithoutSource
+from newsroom.desk.forms import ArticleForm, ImportedArticleForm, ScheduleForm
 from newsroom.desk.models import ADMIN
 from newsroom.extensions import db
 from newsroom.models import Author
@@ -138,10 +139,29 @@ def new():
     return render_template("desk/edit.html", form=form, article=None), 422 if form.errors else 200
 
 
+@bp.errorhandler(TextWithoutSource)
+def _text_without_source(_error: TextWithoutSource):
+    """A body typed for an article whose source was never kept: nothing is written, and the
+    page says why, with the other fields as they were typed."""
+    db.session.rollback()
+    article = finding.article_for(db.session, me(), request.view_args["article_id"])
+    form = ImportedArticleForm()
+    form.body.data = ""
+    flash(_("Nothing was saved."), "error")
+    return _edit_page(article, form, 409)
+
+
+def _article_form(article, **kwargs) -> ArticleForm:
+    """The article's form; without a body to edit when its source was never kept."""
+    if has_source(db.session, article):
+        return ArticleForm(**kwargs)
+    return ImportedArticleForm(**kwargs)
+
+
 @bp.route("/desk/articles/<int:article_id>", methods=["GET", "POST"])
 def edit(article_id: int):
     article = finding.article_for(db.session, me(), article_id)
-    form = ArticleForm()
+    form = _article_form(article)
     if request.method == "GET":
         _filled(form, article)
     elif form.validate_on_submit():
@@ -166,6 +186,7 @@ def _edit_page(article, form: ArticleForm, status: int = 200):
             schedule=ScheduleForm(),
             links=previews.links(db.session, article),
             is_editor=staff.is_editor(me()),
+            has_source=has_source(db.session, article),
             slug_fixed=article.was_public(now),
             now=now,
         ),
@@ -211,7 +232,7 @@ def schedule(article_id: int):
 
 
 def _filled_form(article) -> ArticleForm:
-    form = ArticleForm(formdata=None)
+    form = _article_form(article, formdata=None)
     _filled(form, article)
     return form
 

@@ -230,3 +230,33 @@ def test_import_saves_a_revision_by_import(app, runner, tmp_path):
             (2, "import", "Body.\n"),
         ]
     assert rows(app, Article) == 1
+
+
+IMPORTED_BEFORE = "The text of this article was imported before the desk kept sources."
+
+
+def test_article_without_a_source_keeps_its_text_and_says_why(app, editor, make_article):
+    imported = make_article(slug="imported-long-ago", locked=False, headline="Old headline")
+    text = (imported.teaser_html, imported.rest_html)
+    page = editor.get(f"/desk/articles/{imported.id}").get_data(as_text=True)
+    assert IMPORTED_BEFORE in page
+    assert 'name="body"' not in page and 'name="headline"' in page
+    danish = editor.get(f"/desk/articles/{imported.id}", headers={"Accept-Language": "da"})
+    assert "Importér den igen én gang" in danish.get_data(as_text=True)
+
+    refused = editor.save(
+        imported.id, base=0, headline="New headline", body="Typed over everything."
+    )
+    assert refused.status_code == 409
+    assert IMPORTED_BEFORE in refused.get_data(as_text=True)
+    unchanged = article(app, imported.id)
+    assert (unchanged.headline, unchanged.revision) == ("Old headline", 0)
+    assert (unchanged.teaser_html, unchanged.rest_html) == text
+
+    assert editor.save(imported.id, base=0, headline="New headline", body="").status_code == 303
+    assert editor.post(f"/desk/articles/{imported.id}/lock").status_code == 303
+    saved = article(app, imported.id)
+    assert (saved.headline, saved.locked, saved.revision) == ("New headline", True, 2)
+    assert (saved.teaser_html, saved.rest_html) == text
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(ArticleRevision.id))) == 0
