@@ -6,6 +6,7 @@ from newsroom.accounts.cli import reset_link_command, users_cli
 from newsroom.articles.cli import import_command
 from newsroom.billing.cli import subscribe_command
 from newsroom.demo.cli import demo_command
+from newsroom.desk.cli import audit_cli, staff_cli
 from newsroom.gifting.cli import gifts_cli
 from newsroom.jobs.cli import jobs_command
 from newsroom.mail.cli import mail_worker_command
@@ -22,5 +23,7 @@ for command in (
     reset_link_command,
     users_cli,
     gifts_cli,
+    staff_cli,
+    audit_cli,
 ):
     newsroom_cli.add_command(command)

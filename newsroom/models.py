@@ -1,9 +1,10 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from newsroom.accounts.models import User
-from newsroom.articles.models import Article, Author
+from newsroom.articles.models import Article, ArticleRevision, Author
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
 from newsroom.delivery.models import ContentVersion
+from newsroom.desk.models import AuditEntry, PreviewLink
 from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.jobs.models import Job
 from newsroom.mail.models import OutboxMail
@@ -13,6 +14,8 @@ from newsroom.search.models import is_search_table
 __all__ = [
     "Article",
     "ArticleRead",
+    "ArticleRevision",
+    "AuditEntry",
     "Author",
     "ContentVersion",
     "DailyArticleViews",
@@ -23,6 +26,7 @@ __all__ = [
     "Job",
     "OutboxMail",
     "Plan",
+    "PreviewLink",
     "StripeCustomer",
     "StripeEvent",
     "ReadingListItem",

@@ -1,6 +1,7 @@
 """Real servers under load: a worker killed mid-run (G2) and a bounded load run (G4).
 Both end with the same invariant checks, read straight from the database."""
 
+import http.client
 import os
 import random
 import re
@@ -24,6 +25,9 @@ from tests.servers import gunicorn_server
 from tests.visitor import Visitor
 
 GIFT_LINK = re.compile(r"/articles/[^\"?]+\?gift=[A-Za-z0-9_.\-]+")
+# A killed worker cuts a connection before the answer (OSError) or in the middle of its body
+# (http.client.IncompleteRead, an HTTPException): both are the same cut, counted alike.
+CUT = (OSError, http.client.HTTPException)
 LOAD_SECONDS = float(os.environ.get("NEWSROOM_LOAD_SECONDS", "90"))
 
 
@@ -70,7 +74,7 @@ def call(tally: Tally, visitor: Visitor, method: str, path: str, **kw):
             status, body = visitor.post_json(path)
         else:
             status, body = visitor.get(path, **kw)
-    except OSError:  # a connection cut by a killed worker
+    except CUT:  # a connection cut by a killed worker
         with tally.lock:
             tally.connection_errors += 1
         return None, None
@@ -83,7 +87,7 @@ def subscriber_loop(base, email, slugs, tally, stop: threading.Event, seed: int)
     visitor = Visitor(base)
     try:
         logged_in = visitor.log_in(email, PASSWORD)
-    except OSError:  # the log-in itself was cut by the killed worker
+    except CUT:  # the log-in itself was cut by the killed worker
         with tally.lock:
             tally.connection_errors += 1
         return

@@ -30,6 +30,8 @@ class User(UserMixin, Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A deleted account keeps only this row's id, so gifts it gave still open, anonymously.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Staff on the desk: "contributor", "editor" or "admin"; readers have none.
+    role: Mapped[str | None] = mapped_column(String(16))
 
     # Filled by the user loader in the same query; not a column.
     has_digital_plus: bool = False

@@ -9,10 +9,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsroom.articles.models import KINDS
-from newsroom.articles.rendering import is_off_site_relative, render_body
+from newsroom.articles import revisions
+from newsroom.articles.models import DRAFT, KINDS, PUBLISHED, UNPUBLISHED
+from newsroom.articles.rendering import is_off_site_relative
 from newsroom.core import clock
-from newsroom.core.signals import article_changed
 from newsroom.core.slugs import slugify
 from newsroom.core.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
 from newsroom.models import Article, Author
@@ -32,6 +32,7 @@ REQUIRED = (
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 MAX_BIO_CHARS = 1_000
+IMPORT = "import"  # who made the revisions an import writes
 
 
 @dataclass
@@ -206,29 +207,45 @@ def upsert_article(session: Session, source: ArticleSource) -> bool:
         author.title = source.author_title
     if source.author_bio is not None:
         author.bio = source.author_bio
-    rendered = render_body(source.body)
     article = session.scalar(select(Article).where(Article.slug == source.slug))
     created = article is None
     if article is None:
         article = Article(slug=source.slug)
-        session.add(article)
-    article.section = source.section
-    article.kind = source.kind
-    article.headline = source.title
-    article.lead = source.lead
-    article.author = author
-    article.language = source.language
-    article.published_at = source.published_at
-    article.locked = source.locked
-    article.is_published = source.published
-    article.giftable = source.giftable  # false stops new gifts; links given keep working
-    article.image = source.image
-    article.teaser_html = rendered.teaser_html
-    article.rest_html = rendered.rest_html
-    article.word_count = rendered.word_count
-    session.flush()
-    article_changed.send(article, session=session)
+    revisions.save(
+        session,
+        article,
+        _content(source, author, article),
+        base=article.revision or 0,
+        now=clock.now(),
+        by=IMPORT,
+    )
     return created
+
+
+def _content(source: ArticleSource, author: Author, article: Article) -> revisions.Content:
+    """What the file says, as a save: `published: false` unpublishes what readers may have
+    seen and leaves anything else a draft."""
+    if source.published:
+        state = PUBLISHED
+    elif article.id is not None and article.was_public(clock.now()):
+        state = UNPUBLISHED
+    else:
+        state = DRAFT
+    return revisions.Content(
+        slug=source.slug,
+        headline=source.title,
+        lead=source.lead,
+        body=source.body,
+        section=source.section,
+        kind=source.kind,
+        author=author,
+        language=source.language,
+        image=source.image,
+        locked=source.locked,
+        giftable=source.giftable,
+        state=state,
+        published_at=source.published_at,
+    )
 
 
 def import_paths(session: Session, paths: list[Path], tz: str) -> ImportReport:

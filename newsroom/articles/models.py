@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, true
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from newsroom.core.orm import Base, UTCDateTime, utcnow
@@ -10,6 +10,12 @@ from newsroom.core.slugs import slugify
 
 COMMENTARY = "commentary"
 KINDS = (COMMENTARY, "analysis", "news", "editorial")
+
+# Where an article is on the desk. "Scheduled" is not stored: it is PUBLISHED with a
+# publication time still ahead, so visible_at stays the one rule of what readers see.
+DRAFT, REVIEW, PUBLISHED, UNPUBLISHED = "draft", "review", "published", "unpublished"
+SCHEDULED = "scheduled"
+STATES = (DRAFT, REVIEW, PUBLISHED, UNPUBLISHED)
 
 
 def _author_slug(context) -> str:
@@ -28,6 +34,11 @@ class Author(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
 
 
+def _state_of(context) -> str:
+    """For rows inserted without a state: what their published flag says."""
+    return PUBLISHED if context.get_current_parameters().get("is_published", True) else DRAFT
+
+
 def _section_slug(context) -> str:
     """For rows inserted without one (Core bulk inserts): the slug of their section."""
     return slugify(context.get_current_parameters()["section"])
@@ -43,6 +54,7 @@ class Article(Base):
         Index("ix_articles_section_published", "section", "published_at"),
         Index("ix_articles_author_published", "author_id", "published_at"),
         Index("ix_articles_section_slug_listing", "section_slug", "is_published", "published_at"),
+        Index("ix_articles_desk", "state", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +69,10 @@ class Article(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=True)
+    # Set through `state` only: a published state is what makes is_published true.
+    state: Mapped[str] = mapped_column(String(16), default=_state_of, server_default=PUBLISHED)
+    # The number of the newest revision: a save names the one it started from (no lost work).
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     giftable: Mapped[bool] = mapped_column(default=True, server_default=true())
     image: Mapped[str | None] = mapped_column(String(500))
     teaser_html: Mapped[str] = mapped_column(Text)
@@ -72,9 +88,25 @@ class Article(Base):
         self.section_slug = slugify(section)
         return section
 
+    @validates("state")
+    def _follow_state(self, _key: str, state: str) -> str:
+        self.is_published = state == PUBLISHED
+        return state
+
     @property
     def is_commentary(self) -> bool:
         return self.kind == COMMENTARY
+
+    def desk_state(self, now: datetime) -> str:
+        """The state the desk shows: a published article before its time is scheduled."""
+        if self.state == PUBLISHED and self.published_at > now:
+            return SCHEDULED
+        return self.state
+
+    def was_public(self, now: datetime) -> bool:
+        """Readers may have seen it (so its address must not change): published and past its
+        time, or unpublished after that."""
+        return self.state == UNPUBLISHED or (self.state == PUBLISHED and self.published_at <= now)
 
     def is_visible(self, now: datetime) -> bool:
         return visible_at(self, now)
@@ -87,3 +119,35 @@ def visible_at(article, now: datetime):
     the Article class it is the SQL clause every listing filters on. `== True` (not `is`)
     is what makes the second work, and it lets SQLite use the listing index."""
     return (article.is_published == True) & (article.published_at <= now)  # noqa: E712
+
+
+class ArticleRevision(Base):
+    """One save of an article (on the desk or by the import): every field, who and when.
+    Rows are only ever added; restoring an old one adds a new one."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    by: Mapped[str] = mapped_column(String(120))  # the staff member's name, or "import"
+    slug: Mapped[str] = mapped_column(String(160))
+    headline: Mapped[str] = mapped_column(String(300))
+    lead: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # the Markdown as written
+    section: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[int] = mapped_column(ForeignKey("authors.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    image: Mapped[str | None] = mapped_column(String(500))
+    locked: Mapped[bool]
+    giftable: Mapped[bool]
+    state: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)

@@ -1,0 +1,32 @@
+"""Refusals on the desk. What someone may not see is answered as if it did not exist."""
+
+from newsroom.core.errors import DomainError, NotFound
+
+
+class NotOnDesk(NotFound):
+    """No role, no such article, or an article this staff member may not see: 404."""
+
+
+class VerificationRequired(DomainError):
+    code = "verification_required"
+    status = 403
+
+
+class InvalidTransition(DomainError):
+    """The action does not apply to the article in its present state."""
+
+    code = "invalid_transition"
+    status = 409
+
+
+class SlugTaken(DomainError):
+    code = "slug_taken"
+    status = 409
+
+
+class TextWithoutSource(DomainError):
+    """A body typed for an article imported before the desk kept sources: refused, as it
+    would replace the article's whole text."""
+
+    code = "text_without_source"
+    status = 409

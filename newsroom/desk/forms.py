@@ -1,0 +1,54 @@
+"""The desk's forms: the article (and one imported without its source), the publication time."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from newsroom.articles.models import KINDS
+from newsroom.web.forms import Form
+
+
+class ArticleForm(Form):
+    headline = StringField(_l("Headline"), validators=[DataRequired(), Length(max=300)])
+    lead = TextAreaField(_l("Lead"), validators=[DataRequired(), Length(max=2000)])
+    body = TextAreaField(_l("Body (Markdown)"), validators=[DataRequired(), Length(max=200_000)])
+    section = StringField(_l("Section"), validators=[DataRequired(), Length(max=80)])
+    kind = SelectField(_l("Kind"), choices=list(KINDS), default=KINDS[0])
+    author_name = StringField(_l("Author"), validators=[DataRequired(), Length(max=120)])
+    author_title = StringField(_l("Author's title"), validators=[Length(max=200)])
+    language = StringField(
+        _l("Language"),
+        default="en",
+        validators=[DataRequired(), Regexp(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")],
+    )
+    image = StringField(
+        _l("Image address"),
+        validators=[Optional(), Length(max=490), Regexp(r"^(https?://|/)\S+$")],
+    )
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[Optional(), Length(max=160), Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")],
+    )
+    locked = BooleanField(_l("Locked (needs Digital+)"))
+    giftable = BooleanField(_l("Subscribers may gift it"), default=True)
+    base_revision = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ImportedArticleForm(ArticleForm):
+    """An article imported before the desk kept sources: its text is not edited here."""
+
+    body = TextAreaField(_l("Body (Markdown)"), validators=[Optional(), Length(max=200_000)])
+
+
+class ScheduleForm(Form):
+    publish_at = DateTimeLocalField(
+        _l("Publish at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
