@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.articles import revisions
 from newsroom.articles.models import DRAFT, KINDS, PUBLISHED, UNPUBLISHED
-from newsroom.articles.rendering import is_off_site_relative
+from newsroom.articles.rendering import is_image_address
 from newsroom.core import clock
 from newsroom.core.slugs import slugify
 from newsroom.core.yaml_input import DATE_PROBLEM, Problem, load_yaml, read_file, yaml_problem
@@ -138,11 +138,7 @@ def parse_source(text: str, tz: str) -> ArticleSource:
     if "locked" in data and not isinstance(locked, bool):
         problems.append(("locked", "must be true or false"))
     image = data.get("image")
-    if image is not None and (
-        not isinstance(image, str)
-        or not re.fullmatch(r"(https?://|/)\S{1,490}", image)
-        or is_off_site_relative(image)
-    ):
+    if image is not None and not (isinstance(image, str) and is_image_address(image)):
         problems.append(("image", "must be an http(s) URL or a path starting with /"))
     published = data.get("published", True)
     if not isinstance(published, bool):

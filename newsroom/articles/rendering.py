@@ -48,6 +48,14 @@ def is_off_site_relative(url: str) -> bool:
     return bool(_OTHER_HOST.match(url.translate(_IGNORED_IN_URLS).lstrip("\x00 ")))
 
 
+_IMAGE_ADDRESS = re.compile(r"(https?://|/)\S{1,490}")
+
+
+def is_image_address(value: str) -> bool:
+    """An article's image: an http(s) URL or a path on this site, never another host's path."""
+    return bool(_IMAGE_ADDRESS.fullmatch(value)) and not is_off_site_relative(value)
+
+
 @dataclass(frozen=True)
 class RenderedBody:
     teaser_html: str  # the first paragraph: what every reader may see

@@ -10,10 +10,26 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from newsroom.articles.models import KINDS
+from newsroom.articles.rendering import is_image_address
 from newsroom.web.forms import Form
+
+
+class ImageAddress:
+    """The rule the import applies: an http(s) URL or a path on this site."""
+
+    def __call__(self, _form, field) -> None:
+        if field.data and not is_image_address(field.data):
+            raise ValidationError(_l("Give an http(s) address or a path on this site."))
 
 
 class ArticleForm(Form):
@@ -31,7 +47,7 @@ class ArticleForm(Form):
     )
     image = StringField(
         _l("Image address"),
-        validators=[Optional(), Length(max=490), Regexp(r"^(https?://|/)\S+$")],
+        validators=[Optional(), Length(max=490), ImageAddress()],
     )
     slug = StringField(
         _l("Address (slug)"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from newsroom.extensions import db
 from newsroom.models import Article, ArticleRevision, AuditEntry
+from tests.desk.conftest import article_form
 from tests.helpers import rows
 
 SECRET = "Nobody outside the desk may read this sentence yet"
@@ -260,3 +261,11 @@ def test_article_without_a_source_keeps_its_text_and_says_why(app, editor, make_
     assert (saved.teaser_html, saved.rest_html) == text
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(ArticleRevision.id))) == 0
+
+
+def test_image_from_another_host_by_a_path_is_refused_like_at_import(app, editor):
+    """The desk takes an image by the import's rule: //host/x is another site's, not a path."""
+    response = editor.post("/desk/articles/new", article_form(image="//evil.example/x.jpg"))
+    assert response.status_code == 422
+    assert rows(app, Article) == 0
+    assert editor.write(image="/static/img/piece.jpg") > 0
