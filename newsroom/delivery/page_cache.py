@@ -31,6 +31,7 @@ from newsroom.web.logs import access_log
 
 SKIPPED = ("/static/", "/healthz", "/readyz")  # answered without touching the database
 READS = frozenset({"GET", "HEAD"})
+ENDPOINT = "newsroom.endpoint"  # environ: the endpoint that answered, for the access log
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class KeptResponse:
     body: bytes
     expires: float  # time.monotonic()
     version: int  # the content version it was made from
+    endpoint: str  # for the access log
 
     @property
     def size(self) -> int:
@@ -127,7 +129,9 @@ class PageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        kept = KeptResponse(status, tuple(headers), data, time.monotonic() + seconds, version)
+        endpoint = environ.get(ENDPOINT, "")
+        expires = time.monotonic() + seconds
+        kept = KeptResponse(status, tuple(headers), data, expires, version, endpoint)
         self.keeper.pages.put(key, kept, kept.size + sum(len(part) for part in key))
         return [data]
 
@@ -139,7 +143,8 @@ class PageCache:
                 {
                     "method": environ["REQUEST_METHOD"],
                     "path": environ.get("PATH_INFO", ""),
-                    "endpoint": "kept",
+                    "endpoint": kept.endpoint,
+                    "kept": True,
                     "status": int(kept.status[:3]),
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                     "user": "anonymous",

@@ -106,6 +106,7 @@ def personal() -> bool:
         current_user.is_authenticated
         or "gift" in request.args
         or "_flashes" in session
+        or session.modified  # a message shown (and taken) on this page, say: it is theirs
         or "csrf_token" in g  # a form's token was made for this reader (Flask-WTF keeps it in g)
     )
 
@@ -145,6 +146,7 @@ def mark(response: Response) -> Response:
     response.headers["Cache-Control"] = f"public, max-age=0, s-maxage={shared_seconds(keys)}"
     response.headers["Vary"] = "Accept-Language, Cookie"
     response.headers["Surrogate-Key"] = " ".join(sorted(keys))
+    request.environ["newsroom.endpoint"] = request.endpoint  # the store logs it when serving
     return response
 
 

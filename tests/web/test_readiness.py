@@ -1,7 +1,6 @@
 """/readyz tells a load balancer the truth (H11): no schema or no file is 503, and the check
 creates nothing."""
 
-
 from newsroom.extensions import db
 from tests.conftest import POSTGRES_URL, make_test_app
 
