@@ -2,8 +2,8 @@
 
 A server that believes a forwarded `SCRIPT_NAME` (gunicorn does, from its trusted
 forwarders) would put it in front of every link url_for builds, and a kept page would hand
-those links to every later reader. This layer, outermost, puts the request's path back
-together and sets SCRIPT_NAME to the site's own root, whatever the request said.
+those links to every later reader. This layer, outermost, sets SCRIPT_NAME to the site's
+own root, whatever the request or the server said.
 """
 
 from urllib.parse import urlsplit
@@ -23,9 +23,9 @@ class AppRoot:
         self.root = root
 
     def __call__(self, environ: dict, start_response):
-        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        path = environ.get("PATH_INFO", "")
         if self.root and (path == self.root or path.startswith(self.root + "/")):
-            path = path[len(self.root) :]
+            path = path[len(self.root) :]  # a proxy that passes the whole path on
         environ["SCRIPT_NAME"] = self.root
         environ["PATH_INFO"] = path
         for name in FORWARDED_PREFIXES:
