@@ -71,8 +71,12 @@ def page_shows(article) -> str:
 
 def shared_page() -> bool:
     """Templates: this page may be shared by every reader, so it carries no reader's token."""
-    return request.endpoint in PUBLIC and (
-        request.endpoint in FOR_EVERYONE or not current_user.is_authenticated
+    if request.endpoint in FOR_EVERYONE:
+        return True
+    return (
+        request.endpoint in PUBLIC
+        and "gift" not in request.args
+        and not current_user.is_authenticated
     )
 
 
