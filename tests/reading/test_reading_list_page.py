@@ -189,7 +189,7 @@ def test_front_page_anonymous_cards_offer_the_reading_list_by_a_link_not_a_form(
     make_article()
     html = client.get("/").get_data(as_text=True)
     assert 'action="/reading-list/' not in html
-    assert 'class="button button--save" href="/digital-plus?next=/"' in html
+    assert 'class="button button--save" href="/reading-list/offer?next=/"' in html
 
 
 def test_nav_links_to_reading_list_when_logged_in(client, registered):
