@@ -53,7 +53,7 @@ def test_reading_list_offer_without_javascript_is_a_page_that_leads_back(
     article = make_article()
     page = reader_page(page_factory, lang, width, js=False)
     page.goto(f"/articles/{article.slug}")
-    page.locator(".article__footer form[data-reading-list] button").click()
+    page.locator(".article__footer a.button--save").click()  # a link: the page is public
     page.wait_for_url(lambda url: "/reading-list/offer?next=" in url)
     assert UPSELL[lang] in page.locator("main").inner_text()
     page.reload()  # a GET: reloading re-posts nothing

@@ -37,7 +37,7 @@ def local_path(url: str) -> str:
     return url.removeprefix(SITE)
 
 
-def form_post(client, path: str, page: str = "/"):
+def form_post(client, path: str, page: str | None = None):
     """What the browser does without JavaScript: the form's hidden csrf_token, HTML back."""
     return client.post(path, data={"csrf_token": csrf_token(client, page)})
 
