@@ -30,6 +30,9 @@ class Config:
     ARTICLE_CACHE_SECONDS = 10  # article rows; an editor's change empties the cache at once
     # Pages the same for every anonymous reader (web/page_cache.py); 0 renders every time.
     PAGE_CACHE_SECONDS = 60
+    # Shared caches in front (Varnish, a CDN): comma-separated base URLs that take `PURGE /`
+    # with an `xkey` header after every editor's change. Empty: no shared cache to purge.
+    CACHE_PURGE_URLS = ""
 
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 10

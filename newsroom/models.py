@@ -3,7 +3,7 @@
 from newsroom.accounts.models import User
 from newsroom.articles.models import Article, Author
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
-from newsroom.delivery.models import ContentVersion
+from newsroom.delivery.models import ContentVersion, PendingPurge
 from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.jobs.models import Job
 from newsroom.mail.models import OutboxMail
@@ -22,6 +22,7 @@ __all__ = [
     "GiftRequest",
     "Job",
     "OutboxMail",
+    "PendingPurge",
     "Plan",
     "StripeCustomer",
     "StripeEvent",
