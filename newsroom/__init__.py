@@ -15,7 +15,8 @@ from newsroom.config import (
     environment_overrides,
     mail_settings,
 )
-from newsroom.delivery import page_cache
+from newsroom.delivery import frames, page_cache, public
+from newsroom.delivery.app_root import AppRoot, root_of
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from newsroom.gifting import messages
 from newsroom.mail import worker
@@ -45,7 +46,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     web.init_app(app)
+    public.init_app(app)
+    frames.init_app(app)
     page_cache.init_app(app)
+    # Outermost: links never take a prefix a request sent (delivery/app_root.py).
+    app.wsgi_app = AppRoot(app.wsgi_app, root_of(app.config["SITE_URL"]))
     worker.init_app(app)
     # Templates reach the shared sentences as `messages`, macros included.
     app.jinja_env.globals["messages"] = messages

@@ -28,8 +28,10 @@ class Config:
     SEARCH_PER_PAGE = 20
     SIDEBAR_CACHE_SECONDS = 60
     ARTICLE_CACHE_SECONDS = 10  # article rows; an editor's change empties the cache at once
-    # Pages the same for every anonymous reader (web/page_cache.py); 0 renders every time.
+    # Public pages (delivery/public.py): how long a shared cache (and the embedded store,
+    # delivery/page_cache.py) may keep one, its s-maxage; 0 keeps none.
     PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_BYTES = 64 * 1024 * 1024  # the embedded store's hard bound, per process
     # Shared caches in front (Varnish, a CDN): comma-separated base URLs that take `PURGE /`
     # with an `xkey` header after every editor's change. Empty: no shared cache to purge.
     CACHE_PURGE_URLS = ""

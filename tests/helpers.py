@@ -25,12 +25,16 @@ def locked_body(paragraphs: int = 4) -> str:
     return "\n\n".join(parts)
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """The token a browser would read from a page's <meta name="csrf-token">."""
-    response = client.get(path)
-    match = CSRF_META.search(response.get_data(as_text=True))
-    assert match, f"no csrf meta tag on {path}"
-    return match[1]
+def csrf_token(client, path: str | None = None) -> str:
+    """The token a browser would read from a page's <meta name="csrf-token">: by default
+    the front page's for a logged-in reader, the login page's for anyone else (a public
+    page carries no reader's token)."""
+    for tried in [path] if path else ["/", "/login"]:
+        response = client.get(tried)
+        match = CSRF_META.search(response.get_data(as_text=True))
+        if match:
+            return match[1]
+    raise AssertionError(f"no csrf meta tag on {path or '/ or /login'}")
 
 
 class Auth:

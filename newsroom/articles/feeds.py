@@ -19,5 +19,4 @@ def atom_feed(items: list[Article], title: str, self_url: str, page_url: str) ->
     )
     response = make_response(xml)
     response.mimetype = "application/atom+xml"
-    response.headers["Cache-Control"] = "public, max-age=300"
     return response

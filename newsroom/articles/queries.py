@@ -61,6 +61,7 @@ class ArticleRecord:
     image: str | None
     teaser_html: str
     rest_html: str
+    author_id: int
     author: Byline
 
     @property

@@ -4,10 +4,11 @@ see the same page but for those parts (every Digital+ reader of an article)."""
 import re
 import time
 
-from flask import current_app, g, render_template
+from flask import Flask, current_app, g, render_template
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from newsroom.delivery.keeper import keeper, sync_content_version
-from newsroom.delivery.shareable import reader_token
 
 
 def _split(html: str, marker: str, holes: tuple[str, ...] = ()) -> tuple:
@@ -88,7 +89,7 @@ def render_in_frame(
     frame = _rendered(("frame", *key), frame_template, shared, names)
     if frame is None:
         return None
-    token = reader_token()
+    token = generate_csrf()
     filled = []
     for part_key, template, context in parts:
         segments = None if part_key is None else _rendered(("part", *part_key), template, context)
@@ -97,3 +98,24 @@ def render_in_frame(
         else:
             filled.append(_fill(segments, token))
     return _fill(frame, token, filled)
+
+
+def csrf_token() -> str:
+    """The templates' csrf_token(): Flask-WTF's, or the placeholder while a frame is being
+    rendered to keep (each reader's own token is filled in when it is served)."""
+    if g.get("rendering_frame"):
+        return keeper().marker
+    return generate_csrf()
+
+
+def csrf_input() -> Markup:
+    """The hidden field every POST form carries, for templates: {{ csrf_input() }}. A global
+    rather than a macro, so a block rendered on its own (a frame's hole) has it too."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % csrf_token()
+
+
+def init_app(app: Flask) -> None:
+    # Flask-WTF offers its generate_csrf both ways; a later context processor wins.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["csrf_input"] = csrf_input
+    app.context_processor(lambda: {"csrf_token": csrf_token})

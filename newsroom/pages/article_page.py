@@ -120,10 +120,10 @@ def shares_the_subscriber_frame(opening: Opening) -> bool:
 
 
 def with_article_headers(response: Response, access: Access, gift_link: bool) -> Response:
+    """A page with the reader's own access is theirs alone; any other is public or not by
+    the rules every public page follows (delivery/public.py)."""
     if access.varies_by_reader or gift_link:
         response.headers["Cache-Control"] = "private, no-store"
-    else:
-        response.headers["Cache-Control"] = "private, no-cache"
     if gift_link:
         # The token must not travel to other sites, and gift views are not for search engines.
         response.headers["Referrer-Policy"] = "same-origin"

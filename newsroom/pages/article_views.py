@@ -15,6 +15,8 @@ from flask_login import current_user
 from newsroom.articles import queries
 from newsroom.articles.api import article_json, article_summary
 from newsroom.articles.feeds import atom_feed
+from newsroom.delivery.keys import keys_for
+from newsroom.delivery.public import add_keys
 from newsroom.extensions import db, limiter
 from newsroom.gifting import browsers
 from newsroom.gifting.policy import gift_policy
@@ -81,6 +83,7 @@ def show(slug: str):
         browser_id=browsers.recipient_browser,
     )
     g.gift_rejected = opening.link_refused
+    add_keys(*keys_for(article))  # its section and author too: the byline and section link
     if opening.gift_counted:
         db.session.commit()  # the open count, which also ends the write lock it took
     if wants_json():
@@ -110,5 +113,4 @@ def sitemap():
     items = queries.latest_for_feed(db.session, request_now(), limit=5000)
     response = make_response(render_template("articles/sitemap.xml", items=items))
     response.mimetype = "application/xml"
-    response.headers["Cache-Control"] = "public, max-age=3600"
     return response

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -21,19 +22,21 @@ bp = Blueprint("site", __name__)
 ONE_YEAR = 60 * 60 * 24 * 365
 
 
-@bp.post("/language")
-def choose_language():
-    response = redirect(safe_next(request.form.get("next")) or url_for("articles.front"))
-    lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            "lang",
-            lang,
-            max_age=ONE_YEAR,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            httponly=True,
-        )
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """A link, not a form: the switcher sits on pages every reader shares, which carry no
+    reader's CSRF token. Choosing a language changes nothing but this browser's cookie."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or url_for("articles.front"))
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
     return response
 
 

@@ -43,9 +43,11 @@ def init_app(app: Flask) -> None:
             h.setdefault("X-Frame-Options", "SAMEORIGIN")
         if production:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # Pages depend on the session (the CSRF token at the least) and the language.
-        response.vary.add("Cookie")
+        # A page may differ by reader (cookies) and language: every cache keys on both.
         response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
         if "Cache-Control" not in h:
-            h["Cache-Control"] = "private, no-cache"
+            # Only what is marked public may be kept (delivery/public.py); the rest is
+            # someone's own, or an address no cache should hold.
+            h["Cache-Control"] = "private, no-store"
         return response

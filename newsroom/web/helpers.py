@@ -63,8 +63,9 @@ MAX_PAGE = 10_000
 
 
 def page_number() -> int:
-    # Werkzeug's type=int falls back to the default on junk; "?page=abc" is a wrong address.
+    # Werkzeug's type=int falls back to the default on junk; "?page=abc" is a wrong address,
+    # and so are "?page=٢" (not ASCII) and "?page=02": each page has one address.
     raw = request.args.get("page", "1")
-    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_PAGE:
+    if not (raw.isascii() and raw.isdigit()) or raw.startswith("0") or int(raw) > MAX_PAGE:
         abort(404)
     return int(raw)

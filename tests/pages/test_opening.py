@@ -2,12 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-from newsroom.pages.opening import open_article
-
 from newsroom.articles import queries
 from newsroom.articles.paywall import Grant
 from newsroom.extensions import db
 from newsroom.gifting.policy import gift_policy
+from newsroom.pages.opening import open_article
 
 
 def opened(app, slug: str, reader_id: int | None):

@@ -45,12 +45,6 @@ def test_login_without_valid_csrf_token_is_400_and_logs_nobody_in(
     assert client.get("/account").status_code == 302
 
 
-def test_language_without_valid_csrf_token_is_400_and_sets_no_cookie(client, bad_token):
-    response = client.post("/language", data={"lang": "da", **bad_token})
-    assert response.status_code == 400
-    assert client.get_cookie("lang") is None
-
-
 def test_gift_without_valid_csrf_token_is_400_and_gives_nothing(
     app, client, subscriber, subscriber_client, make_article, bad_token
 ):
@@ -123,14 +117,6 @@ def test_revoke_fetch_with_csrf_header_from_meta_tag_is_accepted(
     assert only_gift(app).revoked_at is not None
 
 
-def test_language_fetch_with_csrf_header_from_meta_tag_is_accepted(client):
-    response = client.post(
-        "/language", data={"lang": "da"}, headers={"X-CSRFToken": csrf_token(client)}
-    )
-    assert response.status_code == 302
-    assert client.get_cookie("lang").value == "da"
-
-
 def test_logout_over_get_is_405_and_stays_logged_in(client, subscriber, subscriber_client):
     assert client.get("/logout").status_code == 405
     assert client.get("/account").status_code == 200
@@ -153,12 +139,6 @@ def test_revoke_over_get_is_405_and_keeps_the_gift(
     gift = only_gift(app)
     assert client.get(f"/gifts/{gift.id}/revoke").status_code == 405
     assert only_gift(app).revoked_at is None
-
-
-def test_language_over_get_is_405_and_sets_no_cookie(client):
-    response = client.get("/language", query_string={"lang": "da"})
-    assert response.status_code == 405
-    assert client.get_cookie("lang") is None
 
 
 def test_method_not_allowed_answers_json_when_asked(client):

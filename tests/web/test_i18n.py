@@ -10,7 +10,6 @@ from babel.messages.pofile import read_po
 from newsroom import create_app
 from newsroom.extensions import db
 from tests.conftest import make_test_app
-from tests.helpers import csrf_token
 
 CATALOGS = Path(__file__).resolve().parents[2] / "newsroom" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -21,8 +20,8 @@ def page(client, **headers) -> str:
 
 
 def choose(client, lang: str, next_url: str = "/"):
-    token = csrf_token(client)
-    return client.post("/language", data={"lang": lang, "next": next_url, "csrf_token": token})
+    """The switcher's link, as every page writes it."""
+    return client.get(f"/language/{lang}", query_string={"next": next_url})
 
 
 def test_locale_danish_browser_gets_danish(client):
@@ -71,12 +70,16 @@ def test_locale_switcher_back_to_english(client):
 
 def test_locale_switcher_ignores_unknown_languages(client):
     response = choose(client, "xx")
+    assert response.status_code == 404
     assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
 
 
-def test_locale_switcher_needs_csrf(client):
-    response = client.post("/language", data={"lang": "da"})
-    assert response.status_code == 400
+def test_locale_switcher_is_a_link_on_every_page_and_no_form(client):
+    html = page(client)
+    assert 'href="/language/da?next=/"' in html
+    assert 'action="/language' not in html
+    assert client.post("/language/da").status_code == 405
+    assert client.get_cookie("lang") is None
 
 
 @pytest.fixture

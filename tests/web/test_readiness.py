@@ -1,18 +1,10 @@
 """/readyz tells a load balancer the truth (H11): no schema or no file is 503, and the check
 creates nothing."""
 
-import pytest
-
 from newsroom.extensions import db
 from tests.conftest import POSTGRES_URL, make_test_app
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with the page cache on (production's default) its layer reads the content "
-    "version before routing, on every GET, so /readyz connects first and SQLite creates the "
-    "missing file",
-)
 def test_readyz_on_a_missing_sqlite_file_is_503_and_creates_nothing(tmp_path):
     path = tmp_path / "absent" / "newsroom.sqlite3"
     path.parent.mkdir()
