@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from newsroom.accounts.cli import reset_link_command, users_cli
 from newsroom.articles.cli import import_command
 from newsroom.billing.cli import subscribe_command
+from newsroom.delivery.cli import cache_worker_command
 from newsroom.demo.cli import demo_command
 from newsroom.desk.cli import audit_cli, staff_cli
 from newsroom.gifting.cli import gifts_cli
@@ -20,6 +21,7 @@ for command in (
     demo_command,
     subscribe_command,
     mail_worker_command,
+    cache_worker_command,
     reset_link_command,
     users_cli,
     gifts_cli,

@@ -32,6 +32,9 @@ class Config:
     # delivery/page_cache.py) may keep one, its s-maxage; 0 keeps none.
     PAGE_CACHE_SECONDS = 60
     PAGE_CACHE_BYTES = 64 * 1024 * 1024  # the embedded store's hard bound, per process
+    # Shared caches in front (Varnish, a CDN): comma-separated base URLs that take `PURGE /`
+    # with an `xkey` header after every editor's change. Empty: no shared cache to purge.
+    CACHE_PURGE_URLS = ""
 
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
     PASSWORD_MIN_LENGTH = 10

@@ -3,7 +3,7 @@
 from newsroom.accounts.models import User
 from newsroom.articles.models import Article, ArticleRevision, Author
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
-from newsroom.delivery.models import ContentVersion
+from newsroom.delivery.models import ContentVersion, PendingPurge
 from newsroom.desk.models import AuditEntry, PreviewLink
 from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.jobs.models import Job
@@ -25,6 +25,7 @@ __all__ = [
     "GiftRequest",
     "Job",
     "OutboxMail",
+    "PendingPurge",
     "Plan",
     "PreviewLink",
     "StripeCustomer",
