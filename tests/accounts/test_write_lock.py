@@ -6,11 +6,10 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 
 from newsroom.extensions import db
 from tests.accounts.test_password_reset import forgot
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, database_fails_on
 
 
 @pytest.fixture
@@ -52,23 +51,6 @@ def another_worker_writes_after(app, fragment: str):
         yield done
     finally:
         event.remove(engine, "after_cursor_execute", write_elsewhere)
-
-
-@contextmanager
-def database_fails_on(app, fragment: str):
-    with app.app_context():
-        engine = db.engine
-    dbapi = engine.dialect.loaded_dbapi
-
-    def fail(_conn, _cursor, statement, parameters, *_args):
-        if fragment in statement:
-            raise OperationalError(statement, parameters, dbapi.OperationalError("locked"))
-
-    event.listen(engine, "before_cursor_execute", fail)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", fail)
 
 
 def test_forgot_survives_a_write_between_its_look_up_and_its_mail(app, make_user, smtp_server):
