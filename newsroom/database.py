@@ -59,6 +59,8 @@ def begin_write(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() must come before any change in the transaction")
     if session.in_transaction():
+        if session.connection().get_execution_options().get(IMMEDIATE):
+            return  # this transaction holds the write lock already
         session.commit()  # only ends the read snapshot: nothing is pending
     session.connection(execution_options={IMMEDIATE: True})
 
