@@ -1,8 +1,10 @@
 """What the domain needs from the two databases: SQLite pragmas, a write-locking transaction
 start, and an INSERT that takes ON CONFLICT in either dialect."""
 
+import sqlite3
 from pathlib import Path
 
+from flask import has_request_context
 from sqlalchemy import Engine, Insert, MetaData, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
@@ -25,6 +27,13 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "do_connect")
+    def _never_create_in_a_request(_dialect, _record, _cargs, _cparams) -> None:
+        # SQLite makes a missing file on connect; a request must find the database the
+        # operator made (migrations, the demo, the tests), never leave an empty one behind.
+        if has_request_context() and missing_sqlite_file(engine):
+            raise sqlite3.OperationalError(f"no database file at {engine.url.database}")
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
@@ -50,6 +59,8 @@ def begin_write(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_write() must come before any change in the transaction")
     if session.in_transaction():
+        if session.connection().get_execution_options().get(IMMEDIATE):
+            return  # this transaction holds the write lock already
         session.commit()  # only ends the read snapshot: nothing is pending
     session.connection(execution_options={IMMEDIATE: True})
 

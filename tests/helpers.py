@@ -3,9 +3,11 @@ with the CSRF token as the site's script does, and the gift steps (give over HTT
 browser or a bot)."""
 
 import re
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from newsroom.core import clock
 from newsroom.extensions import db
@@ -108,3 +110,23 @@ def rows(app, model) -> int:
     """How many rows the table of `model` holds now."""
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
+
+
+@contextmanager
+def database_fails_on(app, fragment: str):
+    """Every statement containing `fragment` fails as if the server had gone away."""
+    with app.app_context():
+        engine = db.engine
+    dbapi = engine.dialect.loaded_dbapi
+
+    def fail(_conn, _cursor, statement, parameters, *_args):
+        if fragment in statement:
+            # Listener errors are not wrapped, so raise what a lost connection produces.
+            lost = dbapi.OperationalError("server closed the connection unexpectedly")
+            raise OperationalError(statement, parameters, lost)
+
+    event.listen(engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)

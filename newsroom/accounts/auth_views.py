@@ -53,6 +53,7 @@ def login():
             count_failure()
             form.password.errors.append(_("Wrong e-mail or password."))
         else:
+            begin_write(db.session)  # what follows a log-in writes (the gifts opened here)
             reader_logged_in.send(user, session=db.session, now=request_now())
             db.session.commit()
             start_session(user)

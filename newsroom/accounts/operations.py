@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from newsroom.accounts.models import normalise_email
 from newsroom.billing import subscriptions
 from newsroom.core.errors import DomainError
+from newsroom.database import begin_write
 from newsroom.models import User
 
 
@@ -136,6 +137,7 @@ def authenticate(session: Session, email: str, password: str, *, hash_method: st
     if user is None or not matches:
         raise WrongPassword()
     if not user.password_hash.startswith(hash_method + "$"):
+        begin_write(session)  # the check above only read: write under SQLite's write lock
         user.password_hash = generate_password_hash(password, method=hash_method)
         session.flush()
     return user

@@ -23,7 +23,7 @@ from newsroom.extensions import csrf, db, limiter
 from newsroom.web.errors import error_page, error_response, retry_later
 from newsroom.web.forms import ActionForm
 from newsroom.web.helpers import private, request_now, safe_next, setting, site_url
-from newsroom.web.limits import client_address
+from newsroom.web.limits import client_address, served
 
 bp = Blueprint("billing", __name__)
 log = logging.getLogger("newsroom.billing")
@@ -69,7 +69,7 @@ def digital_plus():
 
 
 @bp.post("/digital-plus/checkout")
-@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key)
+@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key, deduct_when=served)
 def checkout():
     form = ActionForm()
     back = safe_next(form.next.data)
@@ -122,7 +122,7 @@ def status():
 
 @bp.post("/account/billing")
 @login_required
-@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key)
+@limiter.limit(lambda: setting("BILLING_START_LIMIT"), key_func=_start_key, deduct_when=served)
 def portal():
     ActionForm().validate_on_submit()  # the token is checked by CSRFProtect before this
     customer = stripe_events.customer_id(db.session, current_user.id)

@@ -1,7 +1,6 @@
 """The cache worker's command: it sends again the purges a shared cache did not take."""
 
 import logging
-import signal
 import threading
 
 import click
@@ -9,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.core import clock
+from newsroom.core.stopping import run_until_stopped
 from newsroom.delivery import purge
 from newsroom.extensions import db
 
@@ -43,8 +43,5 @@ def cache_worker_command(once: bool) -> None:
         report = retry_once()
         click.echo(f"{report.sent} sent, {report.failed} to retry")
         return
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     click.echo("cache worker: sending kept purges (SIGTERM or Ctrl-C stops it)")
-    run_worker(stop)
+    run_until_stopped(run_worker)

@@ -46,6 +46,7 @@ from newsroom.mail.delivery import queue_mail
 from newsroom.models import Gift
 from newsroom.web.errors import database_unavailable, error_page, error_response, retry_later
 from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
+from newsroom.web.limits import served
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
@@ -117,7 +118,7 @@ def page(slug: str):
 
 
 @bp.post("/articles/<slug>/gift")
-@limiter.limit(lambda: setting("GIFT_CREATE_LIMIT"), key_func=_limit_key)
+@limiter.limit(lambda: setting("GIFT_CREATE_LIMIT"), key_func=_limit_key, deduct_when=served)
 @limiter.limit(
     lambda: setting("GIFT_MAIL_LIMIT"),
     key_func=_mail_limit_key,
@@ -270,7 +271,7 @@ def revoke(gift_id: int):
 
 
 @bp.post("/articles/<slug>/gift/ask")
-@limiter.limit(lambda: setting("GIFT_ASK_LIMIT"))
+@limiter.limit(lambda: setting("GIFT_ASK_LIMIT"), deduct_when=served)
 def ask(slug: str):
     """A recipient of an expired or revoked link asks the giver for a new one."""
     now = request_now()

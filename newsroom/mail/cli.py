@@ -1,11 +1,9 @@
 """The mail worker's command."""
 
-import signal
-import threading
-
 import click
 from flask.cli import with_appcontext
 
+from newsroom.core.stopping import run_until_stopped
 from newsroom.mail import worker
 
 
@@ -18,8 +16,5 @@ def mail_worker_command(once: bool) -> None:
         report = worker.deliver_all_due()
         click.echo(f"{report.sent} sent, {report.failed} to retry")
         return
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     click.echo("mail worker: delivering queued mail (SIGTERM or Ctrl-C stops it)")
-    worker.run_worker(stop)
+    run_until_stopped(worker.run_worker)

@@ -6,11 +6,13 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from werkzeug.security import generate_password_hash
 
 from newsroom.extensions import db
+from newsroom.models import User
+from tests.accounts.test_accounts import OLD_HASH
 from tests.accounts.test_password_reset import forgot
-from tests.helpers import csrf_token
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token, database_fails_on
 
 
 @pytest.fixture
@@ -39,7 +41,11 @@ def another_worker_writes_after(app, fragment: str):
             cursor = other.cursor()
             if engine.dialect.name == "sqlite":
                 cursor.execute("PRAGMA busy_timeout = 50")
-            cursor.execute("UPDATE users SET name = name")
+            # A real change: a write that changes nothing leaves SQLite's read snapshots valid.
+            cursor.execute(
+                "INSERT INTO content_versions (name, value) VALUES ('elsewhere', 1) "
+                "ON CONFLICT (name) DO UPDATE SET value = content_versions.value + 1"
+            )
             other.commit()
             done.append("written")
         except Exception:  # the lock is held: the request got there first, as it should
@@ -52,23 +58,6 @@ def another_worker_writes_after(app, fragment: str):
         yield done
     finally:
         event.remove(engine, "after_cursor_execute", write_elsewhere)
-
-
-@contextmanager
-def database_fails_on(app, fragment: str):
-    with app.app_context():
-        engine = db.engine
-    dbapi = engine.dialect.loaded_dbapi
-
-    def fail(_conn, _cursor, statement, parameters, *_args):
-        if fragment in statement:
-            raise OperationalError(statement, parameters, dbapi.OperationalError("locked"))
-
-    event.listen(engine, "before_cursor_execute", fail)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", fail)
 
 
 def test_forgot_survives_a_write_between_its_look_up_and_its_mail(app, make_user, smtp_server):
@@ -119,3 +108,24 @@ def test_a_503_on_asking_for_a_verification_link_costs_no_try(
     assert 0 < int(failed.headers["Retry-After"]) <= 60
     answers = [client.post("/account/verify", data={"csrf_token": token}) for _ in range(3)]
     assert [a.status_code for a in answers] == [302, 302, 429]
+
+
+def test_login_survives_a_write_between_its_look_up_and_its_hash_upgrade(app, make_user):
+    """Logging in reads the account, then may write (a stronger hash, the gifts opened in this
+    browser): the write lock comes first, so another worker's write in between costs nothing."""
+    user = make_user()
+    with app.app_context():
+        db.session.get(User, user.id).password_hash = generate_password_hash(
+            PASSWORD, method=OLD_HASH
+        )
+        db.session.commit()
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    with another_worker_writes_after(app, "FROM users") as done:
+        response = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+    assert done == [True, "written"]
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user.id).password_hash.startswith(FAST_HASH + "$")

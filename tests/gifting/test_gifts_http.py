@@ -590,3 +590,13 @@ def test_gift_revoke_without_csrf_token_answers_400(app, gift_link, client):
     gift = only_gift(app)
     assert client.post(f"/gifts/{gift.id}/revoke").status_code == 400
     assert only_gift(app).revoked_at is None
+
+
+@pytest.mark.parametrize("app_config", [{"GIFT_CREATE_LIMIT": "2 per hour"}])
+def test_gift_create_503_costs_no_try_of_the_limit(
+    app, subscriber, subscriber_client, auth, locked, make_article
+):
+    with failing_gift_insert(app):
+        assert auth.post(gift_path(locked), json=True).status_code == 503
+    answers = [auth.post(gift_path(make_article()), json=True) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]

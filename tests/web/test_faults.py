@@ -1,38 +1,15 @@
 """Faults (G1, G3): the database going away mid-request, and a gift submitted twice."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 from newsroom.extensions import db
 from newsroom.models import Gift
 from scripts.loopback import free_port
 from tests.conftest import make_test_app
-from tests.helpers import SENTINEL, csrf_token, rows
+from tests.helpers import SENTINEL, csrf_token, database_fails_on, rows
 
 JSON = {"Accept": "application/json"}
-
-
-@contextmanager
-def database_fails_on(app, fragment: str):
-    """Every statement containing `fragment` fails as if the server had gone away."""
-    with app.app_context():
-        engine = db.engine
-    dbapi = engine.dialect.loaded_dbapi
-
-    def fail(_conn, _cursor, statement, parameters, *_args):
-        if fragment in statement:
-            # Listener errors are not wrapped, so raise what a lost connection produces.
-            lost = dbapi.OperationalError("server closed the connection unexpectedly")
-            raise OperationalError(statement, parameters, lost)
-
-    event.listen(engine, "before_cursor_execute", fail)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", fail)
 
 
 def test_article_while_database_fails_is_503_page_without_body(app, client, make_article):

@@ -30,3 +30,20 @@ def test_readyz_on_an_empty_database_without_the_schema_is_503(tmp_path):
 
 def test_readyz_with_the_schema_is_ok(client):
     assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_no_request_creates_a_missing_sqlite_file(tmp_path):
+    """Pages, feeds, forms and posts on a missing database answer 503 and leave no file."""
+    path = tmp_path / "absent" / "newsroom.sqlite3"
+    path.parent.mkdir()
+    client = make_test_app(f"sqlite:///{path}").test_client()
+    for method, address, status in [
+        ("GET", "/", 503),
+        ("GET", "/articles/any-article", 503),
+        ("GET", "/feed.xml", 503),
+        ("GET", "/search?q=anything", 503),
+        ("GET", "/login", 200),  # a form that needs nothing stored yet
+        ("POST", "/login", 400),  # no CSRF token
+    ]:
+        assert client.open(address, method=method).status_code == status, address
+    assert list(path.parent.iterdir()) == []
