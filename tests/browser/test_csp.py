@@ -64,6 +64,10 @@ def test_inline_script_is_blocked_and_reported(page_factory, live_server):
         """() => { const s = document.createElement("script");
         s.textContent = "window.__ran = true"; document.body.append(s); }"""
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    # Polled with evaluate: wait_for_function compiles its string in the page, which CSP refuses.
+    for _ in range(100):
+        if page.evaluate("window.__cspViolations.length > 0"):
+            break
+        page.wait_for_timeout(50)
     assert page.evaluate("window.__ran === undefined")
     assert csp_console_errors(page) != []
