@@ -22,6 +22,17 @@ def _change(session: Session, user: User, article: Article, now: datetime, **val
     revisions.change(session, article, now=now, by=user.name, user_id=user.id, **values)
 
 
+def _move(
+    session: Session, user: User, article: Article, now: datetime, action: str, **values
+) -> None:
+    """Change the article's state or time as `action`, with its audit entry."""
+    before = _moment(article)
+    _change(session, user, article, now, **values)
+    audit.record(
+        session, action, by=user, now=now, article=article, before=before, after=_moment(article)
+    )
+
+
 def submit(session: Session, user: User, article_id: int, now: datetime) -> Article:
     """A draft goes to the editors (its writer or an editor may send it)."""
     article = article_for(session, user, article_id)
@@ -37,12 +48,8 @@ def publish(session: Session, user: User, article_id: int, now: datetime) -> Art
     article = article_for(session, user, article_id)
     if article.desk_state(now) == PUBLISHED:
         raise InvalidTransition()
-    before = _moment(article)
     published_at = article.published_at if article.state == UNPUBLISHED else now
-    _change(session, user, article, now, state=PUBLISHED, published_at=published_at)
-    audit.record(
-        session, "publish", by=user, now=now, article=article, before=before, after=_moment(article)
-    )
+    _move(session, user, article, now, "publish", state=PUBLISHED, published_at=published_at)
     return article
 
 
@@ -52,17 +59,7 @@ def schedule(session: Session, user: User, article_id: int, at: datetime, now: d
     article = article_for(session, user, article_id)
     if at <= now or article.desk_state(now) == PUBLISHED:
         raise InvalidTransition()
-    before = _moment(article)
-    _change(session, user, article, now, state=PUBLISHED, published_at=at)
-    audit.record(
-        session,
-        "schedule",
-        by=user,
-        now=now,
-        article=article,
-        before=before,
-        after=_moment(article),
-    )
+    _move(session, user, article, now, "schedule", state=PUBLISHED, published_at=at)
     return article
 
 
@@ -73,16 +70,8 @@ def unpublish(session: Session, user: User, article_id: int, now: datetime) -> A
     state = article.desk_state(now)
     if state not in (PUBLISHED, SCHEDULED):
         raise InvalidTransition()
-    before = _moment(article)
-    _change(session, user, article, now, state=UNPUBLISHED if state == PUBLISHED else DRAFT)
-    audit.record(
-        session,
-        "unpublish",
-        by=user,
-        now=now,
-        article=article,
-        before=before,
-        after=_moment(article),
+    _move(
+        session, user, article, now, "unpublish", state=UNPUBLISHED if state == PUBLISHED else DRAFT
     )
     return article
 
