@@ -86,37 +86,20 @@ def _content(session: Session, user: User, article: Article, written: Written, n
 
 
 def _audit_changes(session: Session, user: User, article: Article, before: dict, now) -> None:
-    if before["slug"] != article.slug:
-        after = {"slug": article.slug}
-        audit.record(
-            session,
-            "slug",
-            by=user,
-            now=now,
-            article=article,
-            before={"slug": before["slug"]},
-            after=after,
-        )
-    if before["locked"] != article.locked:
-        action = "lock" if article.locked else "unlock"
+    """One audit entry for each audited field the save changed."""
+    for field in ("slug", "locked", "giftable"):
+        value = getattr(article, field)
+        if before[field] == value:
+            continue
+        action = ("lock" if value else "unlock") if field == "locked" else field
         audit.record(
             session,
             action,
             by=user,
             now=now,
             article=article,
-            before={"locked": before["locked"]},
-            after={"locked": article.locked},
-        )
-    if before["giftable"] != article.giftable:
-        audit.record(
-            session,
-            "giftable",
-            by=user,
-            now=now,
-            article=article,
-            before={"giftable": before["giftable"]},
-            after={"giftable": article.giftable},
+            before={field: before[field]},
+            after={field: value},
         )
 
 
