@@ -17,7 +17,7 @@ from newsroom.gifting import giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import User
 from tests.conftest import ClosingClient
-from tests.helpers import PASSWORD, SENTINEL, csrf_token, now_utc
+from tests.helpers import SENTINEL, Auth, csrf_token, now_utc
 
 MIDDLE = "Middle paragraph number 1 for subscribers."  # also beyond the public teaser
 META_CONTENT = re.compile(r'<meta [^>]*content="([^"]*)"')
@@ -72,14 +72,7 @@ def reader(request, app, make_user):
     if request.param == "lapsed":
         period = (now_utc() - timedelta(days=60), now_utc() - timedelta(days=1))
     user = make_user(period=period)
-    client.post(
-        "/login",
-        data={
-            "email": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
+    Auth(client).login(user.email)
     assert client.get("/account").status_code == 200
     return client
 
@@ -88,14 +81,7 @@ def reader(request, app, make_user):
 def subscriber(app, make_user):
     client = app.test_client()
     user = make_user(digital_plus=True)
-    client.post(
-        "/login",
-        data={
-            "email": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
+    Auth(client).login(user.email)
     return client
 
 
@@ -200,14 +186,7 @@ def test_lapsed_gifts_page_holds_no_locked_text(app, make_user, make_article):
         giving.give(db.session, giver, article, now_utc() - timedelta(days=5), gift_policy())
         db.session.commit()
     client = app.test_client()
-    client.post(
-        "/login",
-        data={
-            "email": user.email,
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client, "/login"),
-        },
-    )
+    Auth(client).login(user.email)
     page = client.get("/gifts")
     assert page.status_code == 200
     assert article.headline in page.get_data(as_text=True)
