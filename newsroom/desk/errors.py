@@ -30,3 +30,10 @@ class TextWithoutSource(DomainError):
 
     code = "text_without_source"
     status = 409
+
+
+class NameTaken(DomainError):
+    """Another section or author has that name already (or the name is empty)."""
+
+    code = "name_taken"
+    status = 409

@@ -68,3 +68,14 @@ class ScheduleForm(Form):
     publish_at = DateTimeLocalField(
         _l("Publish at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
+
+
+class SectionForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    position = IntegerField(_l("Place in the order"), validators=[Optional()])
+
+
+class AuthorForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    bio = TextAreaField(_l("Bio"), validators=[Length(max=2000)])

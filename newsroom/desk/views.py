@@ -3,7 +3,6 @@ The operations check roles; a view only parses, calls one, commits and answers."
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -12,12 +11,21 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from newsroom.articles.models import SCHEDULED, STATES
 from newsroom.articles.revisions import StaleRevision, content_of, has_source, latest
 from newsroom.core import clock
-from newsroom.desk import audit, comparing, editing, finding, previews, publishing, staff
+from newsroom.desk import (
+    audit,
+    comparing,
+    editing,
+    finding,
+    previews,
+    publishing,
+    sections,
+    staff,
+)
+from newsroom.desk.answers import me, private
 from newsroom.desk.editing import Written
 from newsroom.desk.errors import TextWithoutSource
 from newsroom.desk.forms import ArticleForm, ImportedArticleForm, ScheduleForm
@@ -32,10 +40,6 @@ PER_PAGE = 25
 DESK_STATES = (STATES[0], STATES[1], SCHEDULED, STATES[2], STATES[3])
 
 
-def me():
-    return current_user._get_current_object()
-
-
 def preview_days() -> int:
     return int(current_app.config.get("PREVIEW_LINK_DAYS", previews.DEFAULT_DAYS))
 
@@ -45,12 +49,7 @@ def keys() -> list[str]:
     return [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Nothing on the desk or behind a preview link is kept by a cache or indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(private)
 
 
 @bp.errorhandler(StaleRevision)
@@ -136,7 +135,9 @@ def new():
         db.session.commit()
         flash(_("The draft is saved."), "success")
         return redirect(url_for("desk.edit", article_id=article.id), 303)
-    return render_template("desk/edit.html", form=form, article=None), 422 if form.errors else 200
+    names = sections.names(db.session)
+    html = render_template("desk/edit.html", form=form, article=None, section_names=names)
+    return html, 422 if form.errors else 200
 
 
 @bp.errorhandler(TextWithoutSource)
@@ -188,6 +189,7 @@ def _edit_page(article, form: ArticleForm, status: int = 200):
             is_editor=staff.is_editor(me()),
             has_source=has_source(db.session, article),
             slug_fixed=article.was_public(now),
+            section_names=sections.names(db.session),
             now=now,
         ),
         status,
