@@ -37,3 +37,20 @@ class NameTaken(DomainError):
 
     code = "name_taken"
     status = 409
+
+
+class NoSuchAccount(DomainError):
+    code = "no_such_account"
+    status = 404
+
+
+class PasswordNotConfirmed(DomainError):
+    """The admin's password, entered again for a role change, was not right."""
+
+    code = "password_not_confirmed"
+    status = 403
+
+
+class OwnRole(DomainError):
+    code = "own_role"
+    status = 409
