@@ -54,3 +54,10 @@ class PasswordNotConfirmed(DomainError):
 class OwnRole(DomainError):
     code = "own_role"
     status = 409
+
+
+class UnpublishFirst(DomainError):
+    """A published or scheduled article is unpublished before it can be deleted."""
+
+    code = "unpublish_first"
+    status = 409

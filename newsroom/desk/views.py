@@ -18,6 +18,7 @@ from newsroom.core import clock
 from newsroom.desk import (
     audit,
     comparing,
+    deleting,
     editing,
     finding,
     previews,
@@ -27,7 +28,7 @@ from newsroom.desk import (
 )
 from newsroom.desk.answers import me, private
 from newsroom.desk.editing import Written
-from newsroom.desk.errors import TextWithoutSource
+from newsroom.desk.errors import TextWithoutSource, UnpublishFirst
 from newsroom.desk.forms import ArticleForm, ImportedArticleForm, ScheduleForm
 from newsroom.desk.models import ADMIN
 from newsroom.extensions import db
@@ -255,6 +256,30 @@ def lock(article_id: int):
 def unlock(article_id: int):
     publishing.set_locked(db.session, me(), article_id, False, clock.now())
     return _back(article_id, _("Unlocked: every reader sees the whole article."))
+
+
+@bp.get("/desk/articles/<int:article_id>/delete")
+def confirm_delete(article_id: int):
+    staff.require_editor(me())
+    article = finding.article_for(db.session, me(), article_id)
+    state = article.desk_state(request_now())
+    return render_template("desk/delete.html", article=article, state=state)
+
+
+@bp.errorhandler(UnpublishFirst)
+def _unpublish_first(_error: UnpublishFirst):
+    db.session.rollback()
+    article = finding.article_for(db.session, me(), request.view_args["article_id"])
+    state = article.desk_state(request_now())
+    return render_template("desk/delete.html", article=article, state=state), 409
+
+
+@bp.post("/desk/articles/<int:article_id>/delete")
+def delete(article_id: int):
+    headline = deleting.delete(db.session, me(), article_id, clock.now())
+    db.session.commit()
+    flash(_("“%(headline)s” is deleted.", headline=headline), "success")
+    return redirect(url_for("desk.index"), 303)
 
 
 @bp.post("/desk/articles/<int:article_id>/preview-links")
