@@ -3,6 +3,7 @@
 from newsroom.accounts import auth_views, password_views
 from newsroom.accounts import views as account_views
 from newsroom.billing import views as billing_views
+from newsroom.desk import catalogue_views, staff_views
 from newsroom.desk import views as desk_views
 from newsroom.gifting import views as gift_views
 from newsroom.pages import article_views, author_views, section_views
@@ -23,4 +24,6 @@ BLUEPRINTS = [
     author_views.bp,
     search_views.bp,
     desk_views.bp,
+    catalogue_views.bp,
+    staff_views.bp,
 ]

@@ -1,10 +1,10 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from newsroom.accounts.models import User
-from newsroom.articles.models import Article, ArticleRevision, Author
+from newsroom.articles.models import Article, ArticleRevision, Author, OldSlug
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
 from newsroom.delivery.models import ContentVersion, PendingPurge
-from newsroom.desk.models import AuditEntry, PreviewLink
+from newsroom.desk.models import AuditEntry, PreviewLink, Section
 from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.jobs.models import Job
 from newsroom.mail.models import OutboxMail
@@ -24,6 +24,7 @@ __all__ = [
     "GiftOutcome",
     "GiftRequest",
     "Job",
+    "OldSlug",
     "OutboxMail",
     "PendingPurge",
     "Plan",
@@ -31,6 +32,7 @@ __all__ = [
     "StripeCustomer",
     "StripeEvent",
     "ReadingListItem",
+    "Section",
     "Subscription",
     "User",
     "is_search_table",

@@ -151,3 +151,16 @@ class ArticleRevision(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     author: Mapped[Author] = relationship(lazy="joined", innerjoin=True)
+
+
+class OldSlug(Base):
+    """An address an article had after readers could see it: it keeps leading there (301)
+    once the slug has changed. Several old slugs may lead to one article; none to two."""
+
+    __tablename__ = "old_slugs"
+
+    slug: Mapped[str] = mapped_column(String(160), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

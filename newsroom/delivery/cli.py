@@ -1,4 +1,5 @@
-"""The cache worker's command: it sends again the purges a shared cache did not take."""
+"""The cache worker's command: it sends the kept purges when they are due: again, those a
+shared cache did not take; at its publication time, those of a scheduled article."""
 
 import logging
 import threading
@@ -38,10 +39,10 @@ def run_worker(stop: threading.Event) -> None:
 @click.option("--once", is_flag=True, help="Send the purges due now, then exit.")
 @with_appcontext
 def cache_worker_command(once: bool) -> None:
-    """Send again the purges the shared caches did not take; runs until stopped."""
+    """Send the kept purges when due (retries, scheduled articles); runs until stopped."""
     if once:
         report = retry_once()
         click.echo(f"{report.sent} sent, {report.failed} to retry")
         return
-    click.echo("cache worker: sending kept purges (SIGTERM or Ctrl-C stops it)")
+    click.echo("cache worker: sending kept and scheduled purges (SIGTERM or Ctrl-C stops it)")
     run_until_stopped(run_worker)

@@ -5,7 +5,8 @@ its session; when the session's transaction commits, every cache in NEWSROOM_CAC
 gets `PURGE /` with an `xkey` header naming them, before the command or request that made the
 change returns, so the very next reader through the cache sees it. A purge a cache does not
 take is kept (pending_purges) for the cache worker to send again; until then the pages'
-shared lifetime (s-maxage) bounds how stale they are.
+shared lifetime (s-maxage) bounds how stale they are. An article scheduled for later gets a
+kept purge due at its publication time, which the cache worker sends when it comes.
 """
 
 import logging
@@ -57,6 +58,22 @@ def _article_changed(article, session: Session) -> None:
     urls = purge_urls(current_app.config)
     if urls:
         session.info.setdefault(SESSION_SLOT, Changes(urls)).keys.update(keys_for(article))
+        purge_when_it_appears(session, article, urls, clock.now())
+
+
+def purge_when_it_appears(session: Session, article, urls: list[str], now: datetime) -> None:
+    """A scheduled article appears at its time without any change to purge for: keep its purge,
+    due then, for the cache worker, in the editor's own transaction. Kept in the database, it
+    is sent after a restart too; one left from an earlier schedule is only a purge too many.
+    It counts as made at the publication time, so it is dropped a day after that (retry_due)."""
+    if not article.is_published or article.published_at <= now:
+        return
+    at = article.published_at
+    session.add_all(
+        PendingPurge(url=url, keys=chunk, attempts=0, created_at=at, next_attempt_at=at)
+        for url in urls
+        for chunk in key_headers(keys_for(article))
+    )
 
 
 @event.listens_for(Session, "after_commit")

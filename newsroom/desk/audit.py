@@ -18,6 +18,7 @@ ACTIONS = (
     "unlock",
     "giftable",
     "slug",
+    "delete",
     "preview_link_made",
     "preview_link_revoked",
     "role",

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from newsroom.core import clock
 from newsroom.desk import audit, staff
+from newsroom.desk.errors import NoSuchAccount
 from newsroom.desk.models import ROLES
 from newsroom.extensions import db
 
@@ -17,7 +18,7 @@ audit_cli = AppGroup("audit", help="Read the desk's audit log.")
 def _set(email: str, role: str | None) -> None:
     try:
         user = staff.set_role(db.session, email, role, clock.now())
-    except staff.NoSuchAccount:
+    except NoSuchAccount:
         raise click.ClickException(f"No account with the e-mail address {email}.") from None
     db.session.commit()
     if role is None:

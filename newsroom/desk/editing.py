@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsroom.articles import revisions
+from newsroom.articles import old_slugs, revisions
 from newsroom.articles.importing import free_author_slug
 from newsroom.articles.models import DRAFT, REVIEW
 from newsroom.core.slugs import slugify
@@ -51,7 +51,7 @@ def _free_slug(session: Session, wanted: str, article: Article | None) -> str:
     taken = select(Article.id).where(Article.slug == wanted)
     if article is not None and article.id is not None:
         taken = taken.where(Article.id != article.id)
-    if session.scalar(taken) is not None:
+    if session.scalar(taken) is not None or old_slugs.is_taken(session, wanted, article):
         raise SlugTaken(wanted)
     return wanted
 
@@ -67,6 +67,9 @@ def _content(session: Session, user: User, article: Article, written: Written, n
     slug = article.slug
     if not article.was_public(now):
         slug = _free_slug(session, slugify(written.slug or written.headline)[:160], article)
+    elif written.slug and written.slug != article.slug:
+        # After publication the slug changes only when asked; the old address keeps leading here.
+        slug = _free_slug(session, slugify(written.slug)[:160], article)
     return revisions.Content(
         slug=slug,
         headline=written.headline,
@@ -124,6 +127,8 @@ def save(
         revisions.save(session, article, content, base=base, now=now, by=user.name, user_id=user.id)
     else:
         _save_beside_imported_text(session, user, article, content, base, now)
+    if article.slug != before["slug"] and article.was_public(now):
+        old_slugs.remember(session, article, before["slug"], now)
     _audit_changes(session, user, article, before, now)
     return article
 

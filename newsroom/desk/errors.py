@@ -30,3 +30,34 @@ class TextWithoutSource(DomainError):
 
     code = "text_without_source"
     status = 409
+
+
+class NameTaken(DomainError):
+    """Another section or author has that name already (or the name is empty)."""
+
+    code = "name_taken"
+    status = 409
+
+
+class NoSuchAccount(DomainError):
+    code = "no_such_account"
+    status = 404
+
+
+class PasswordNotConfirmed(DomainError):
+    """The admin's password, entered again for a role change, was not right."""
+
+    code = "password_not_confirmed"
+    status = 403
+
+
+class OwnRole(DomainError):
+    code = "own_role"
+    status = 409
+
+
+class UnpublishFirst(DomainError):
+    """A published or scheduled article is unpublished before it can be deleted."""
+
+    code = "unpublish_first"
+    status = 409

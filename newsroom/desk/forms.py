@@ -6,10 +6,12 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -21,6 +23,7 @@ from wtforms.validators import (
 
 from newsroom.articles.models import KINDS
 from newsroom.articles.rendering import is_image_address
+from newsroom.desk.models import ROLES
 from newsroom.web.forms import Form
 
 
@@ -68,3 +71,24 @@ class ScheduleForm(Form):
     publish_at = DateTimeLocalField(
         _l("Publish at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
+
+
+class SectionForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    position = IntegerField(_l("Place in the order"), validators=[Optional()])
+
+
+class AuthorForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    bio = TextAreaField(_l("Bio"), validators=[Length(max=2000)])
+
+
+class StaffForm(Form):
+    """A role given, changed or (empty) taken away, confirmed with the admin's own password."""
+
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("", _l("No role")), *[SelectChoice(r) for r in ROLES]]
+    )
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=128)])

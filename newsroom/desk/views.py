@@ -3,7 +3,6 @@ The operations check roles; a view only parses, calls one, commits and answers."
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -12,14 +11,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from newsroom.articles.models import SCHEDULED, STATES
 from newsroom.articles.revisions import StaleRevision, content_of, has_source, latest
 from newsroom.core import clock
-from newsroom.desk import audit, comparing, editing, finding, previews, publishing, staff
+from newsroom.desk import (
+    audit,
+    comparing,
+    deleting,
+    editing,
+    finding,
+    previews,
+    publishing,
+    sections,
+    staff,
+)
+from newsroom.desk.answers import me, private
 from newsroom.desk.editing import Written
-from newsroom.desk.errors import TextWithoutSource
+from newsroom.desk.errors import TextWithoutSource, UnpublishFirst
 from newsroom.desk.forms import ArticleForm, ImportedArticleForm, ScheduleForm
 from newsroom.desk.models import ADMIN
 from newsroom.extensions import db
@@ -32,10 +41,6 @@ PER_PAGE = 25
 DESK_STATES = (STATES[0], STATES[1], SCHEDULED, STATES[2], STATES[3])
 
 
-def me():
-    return current_user._get_current_object()
-
-
 def preview_days() -> int:
     return int(current_app.config.get("PREVIEW_LINK_DAYS", previews.DEFAULT_DAYS))
 
@@ -45,12 +50,7 @@ def keys() -> list[str]:
     return [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    """Nothing on the desk or behind a preview link is kept by a cache or indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(private)
 
 
 @bp.errorhandler(StaleRevision)
@@ -136,7 +136,9 @@ def new():
         db.session.commit()
         flash(_("The draft is saved."), "success")
         return redirect(url_for("desk.edit", article_id=article.id), 303)
-    return render_template("desk/edit.html", form=form, article=None), 422 if form.errors else 200
+    names = sections.names(db.session)
+    html = render_template("desk/edit.html", form=form, article=None, section_names=names)
+    return html, 422 if form.errors else 200
 
 
 @bp.errorhandler(TextWithoutSource)
@@ -188,6 +190,7 @@ def _edit_page(article, form: ArticleForm, status: int = 200):
             is_editor=staff.is_editor(me()),
             has_source=has_source(db.session, article),
             slug_fixed=article.was_public(now),
+            section_names=sections.names(db.session),
             now=now,
         ),
         status,
@@ -253,6 +256,30 @@ def lock(article_id: int):
 def unlock(article_id: int):
     publishing.set_locked(db.session, me(), article_id, False, clock.now())
     return _back(article_id, _("Unlocked: every reader sees the whole article."))
+
+
+@bp.get("/desk/articles/<int:article_id>/delete")
+def confirm_delete(article_id: int):
+    staff.require_editor(me())
+    article = finding.article_for(db.session, me(), article_id)
+    state = article.desk_state(request_now())
+    return render_template("desk/delete.html", article=article, state=state)
+
+
+@bp.errorhandler(UnpublishFirst)
+def _unpublish_first(_error: UnpublishFirst):
+    db.session.rollback()
+    article = finding.article_for(db.session, me(), request.view_args["article_id"])
+    state = article.desk_state(request_now())
+    return render_template("desk/delete.html", article=article, state=state), 409
+
+
+@bp.post("/desk/articles/<int:article_id>/delete")
+def delete(article_id: int):
+    headline = deleting.delete(db.session, me(), article_id, clock.now())
+    db.session.commit()
+    flash(_("“%(headline)s” is deleted.", headline=headline), "success")
+    return redirect(url_for("desk.index"), 303)
 
 
 @bp.post("/desk/articles/<int:article_id>/preview-links")

@@ -6,13 +6,14 @@ from flask import (
     g,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user
 
-from newsroom.articles import queries
+from newsroom.articles import old_slugs, queries
 from newsroom.articles.api import article_json, article_summary
 from newsroom.articles.feeds import atom_feed
 from newsroom.delivery.keys import keys_for
@@ -70,6 +71,8 @@ def _gift_rejected(_response) -> bool:
 def show(slug: str):
     now = request_now()
     article = article_record(slug)
+    if article is None and (moved := old_slugs.moved_to(db.session, slug, now)):
+        return redirect(url_for("articles.show", slug=moved, **request.args), 301)
     if article is None or not article.is_visible(now):
         abort(404)
     token = request.args.get("gift")

@@ -13,6 +13,12 @@ DESK_GETS = [
     "/desk/articles/1/revisions",
     "/desk/articles/1/preview",
     "/desk/audit",
+    "/desk/articles/1/delete",
+    "/desk/sections",
+    "/desk/sections/1",
+    "/desk/authors",
+    "/desk/authors/1",
+    "/desk/staff",
 ]
 DESK_POSTS = [
     "/desk/articles/new",
@@ -25,6 +31,12 @@ DESK_POSTS = [
     "/desk/articles/1/unlock",
     "/desk/articles/1/preview-links",
     "/desk/articles/1/revisions/1/restore",
+    "/desk/articles/1/delete",
+    "/desk/sections",
+    "/desk/sections/1",
+    "/desk/authors",
+    "/desk/authors/1",
+    "/desk/staff",
 ]
 
 

@@ -74,3 +74,19 @@ def test_desk_preview_as_reader_without_access_stops_at_the_paywall(editor):
     as_reader = editor.get(f"/desk/articles/{article_id}/preview?as=reader").get_data(as_text=True)
     assert "Opening." in as_reader and SECRET not in as_reader
     assert SECRET in editor.get(f"/desk/articles/{article_id}/preview").get_data(as_text=True)
+
+
+def test_l3_previews_run_no_script(app, app_clock, editor):
+    article_id = editor.write(
+        body="Opening <script>alert(1)</script>.\n\n<img src=x onerror=alert(2)>"
+    )
+    path = make_link(editor, article_id)
+    for response in (
+        editor.get(f"/desk/articles/{article_id}/preview"),
+        app.test_client().get(path),
+    ):
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src" in policy and "'unsafe-inline'" not in policy.split("script-src")[1]
+        text = response.get_data(as_text=True)
+        assert "<script>alert" not in text and "<img src=x" not in text  # shown as text
+        assert "&lt;script&gt;alert(1)" in text

@@ -1,0 +1,97 @@
+"""/desk/sections and /desk/authors: editors name and order sections, and keep authors'
+names, titles and bios. The operations check the role; readers and contributors get 404."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from newsroom.core import clock
+from newsroom.desk import authors, sections
+from newsroom.desk.answers import me, private
+from newsroom.desk.errors import NameTaken
+from newsroom.desk.forms import AuthorForm, SectionForm
+from newsroom.extensions import db
+
+bp = Blueprint("desk_catalogue", __name__)
+bp.after_request(private)
+
+
+@bp.errorhandler(NameTaken)
+def _name_taken(_error: NameTaken):
+    """Nothing was saved; the form comes back as it was typed, saying why."""
+    db.session.rollback()
+    flash(_("Another one already has that name, or the name is empty. Nothing was saved."), "error")
+    item_id = (request.view_args or {}).get("item_id")
+    if request.endpoint in ("desk_catalogue.authors_index", "desk_catalogue.author"):
+        return _authors_page(AuthorForm(), item_id, 409)
+    return _sections_page(SectionForm(), item_id, 409)
+
+
+def _sections_page(form: SectionForm, item_id: int | None = None, status: int = 200):
+    item = sections.find(db.session, me(), item_id) if item_id else None
+    return (
+        render_template(
+            "desk/sections.html",
+            form=form,
+            item=item,
+            rows=sections.listing(db.session, me()),
+            unlisted=sections.unlisted(db.session, me()),
+        ),
+        status,
+    )
+
+
+@bp.route("/desk/sections", methods=["GET", "POST"])
+def sections_index():
+    form = SectionForm()
+    if request.method == "GET" and request.args.get("name"):
+        form.name.data = request.args["name"][:80]  # "add" next to a section not yet listed
+    if form.validate_on_submit():
+        sections.add(db.session, me(), form.name.data, form.position.data)
+        db.session.commit()
+        flash(_("The section is added."), "success")
+        return redirect(url_for("desk_catalogue.sections_index"), 303)
+    return _sections_page(form, None, 422 if form.errors else 200)
+
+
+@bp.route("/desk/sections/<int:item_id>", methods=["GET", "POST"])
+def section(item_id: int):
+    item = sections.find(db.session, me(), item_id)
+    form = SectionForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        position = item.position if form.position.data is None else form.position.data
+        sections.edit(db.session, me(), item_id, form.name.data, position, clock.now())
+        db.session.commit()
+        flash(_("The section is saved."), "success")
+        return redirect(url_for("desk_catalogue.sections_index"), 303)
+    return _sections_page(form, item_id, 422 if form.errors else 200)
+
+
+def _authors_page(form: AuthorForm, item_id: int | None = None, status: int = 200):
+    item = authors.find(db.session, me(), item_id) if item_id else None
+    rows = authors.listing(db.session, me())
+    return render_template("desk/authors.html", form=form, item=item, rows=rows), status
+
+
+@bp.route("/desk/authors", methods=["GET", "POST"])
+def authors_index():
+    form = AuthorForm()
+    if form.validate_on_submit():
+        authors.add(db.session, me(), form.name.data, form.title.data or "", form.bio.data or "")
+        db.session.commit()
+        flash(_("The author is added."), "success")
+        return redirect(url_for("desk_catalogue.authors_index"), 303)
+    return _authors_page(form, None, 422 if form.errors else 200)
+
+
+@bp.route("/desk/authors/<int:item_id>", methods=["GET", "POST"])
+def author(item_id: int):
+    item = authors.find(db.session, me(), item_id)
+    form = AuthorForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        authors.edit(
+            db.session, me(), item_id, form.name.data, form.title.data or "", form.bio.data or ""
+        )
+        db.session.commit()
+        flash(_("The author is saved."), "success")
+        return redirect(url_for("desk_catalogue.authors_index"), 303)
+    return _authors_page(form, item_id, 422 if form.errors else 200)

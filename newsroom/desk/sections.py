@@ -1,0 +1,84 @@
+"""Sections as the desk names and orders them. Renaming one renames it in every article that
+carries it, each as a revision, so pages, search and the caches follow."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from newsroom.articles import revisions
+from newsroom.core.slugs import slugify
+from newsroom.desk.errors import NameTaken, NotOnDesk
+from newsroom.desk.models import Section
+from newsroom.desk.staff import require_editor
+from newsroom.models import Article, User
+
+
+def listing(session: Session, user: User) -> list[Section]:
+    require_editor(user)
+    return list(session.scalars(select(Section).order_by(Section.position, Section.name)))
+
+
+def unlisted(session: Session, user: User) -> list[str]:
+    """Sections articles carry that have no row yet (imported ones, say)."""
+    require_editor(user)
+    query = select(Article.section).where(Article.section_slug.not_in(select(Section.slug)))
+    return sorted(set(session.scalars(query.distinct())))
+
+
+def names(session: Session) -> list[str]:
+    """Every section's name for the article form: the listed ones in order, then the rest."""
+    listed = list(session.scalars(select(Section.name).order_by(Section.position, Section.name)))
+    query = select(Article.section).where(Article.section_slug.not_in(select(Section.slug)))
+    return listed + sorted(set(session.scalars(query.distinct())))
+
+
+def _name(session: Session, name: str, section: Section | None) -> tuple[str, str]:
+    name = revisions.plain_text(name)
+    slug = slugify(name)
+    if not name or not slug:
+        raise NameTaken(name)
+    taken = select(Section.id).where((Section.slug == slug) | (Section.name == name))
+    if section is not None:
+        taken = taken.where(Section.id != section.id)
+    if session.scalar(taken) is not None:
+        raise NameTaken(name)
+    return name, slug
+
+
+def add(session: Session, user: User, name: str, position: int | None) -> Section:
+    """A new section; without a position it goes last."""
+    require_editor(user)
+    name, slug = _name(session, name, None)
+    if position is None:
+        position = (session.scalar(select(func.max(Section.position))) or 0) + 1
+    section = Section(name=name, slug=slug, position=position)
+    session.add(section)
+    session.flush()
+    return section
+
+
+def find(session: Session, user: User, section_id: int) -> Section:
+    require_editor(user)
+    section = session.get(Section, section_id)
+    if section is None:
+        raise NotOnDesk()
+    return section
+
+
+def edit(
+    session: Session, user: User, section_id: int, name: str, position: int, now: datetime
+) -> Section:
+    """A new name or place; a new name is carried into every article of the section."""
+    section = find(session, user, section_id)
+    old_slug = section.slug
+    section.name, section.slug = _name(session, name, section)
+    section.position = position
+    session.flush()
+    articles = session.scalars(select(Article).where(Article.section_slug == old_slug))
+    for article in articles:
+        if article.section != section.name:
+            revisions.change(
+                session, article, now=now, by=user.name, user_id=user.id, section=section.name
+            )
+    return section

@@ -1,0 +1,144 @@
+"""Sections and authors on the desk: editors list, add and edit them; text only, as at import."""
+
+import pytest
+
+from newsroom.extensions import db
+from newsroom.models import Article, ArticleRevision, AuditEntry, Author, Section
+from tests.helpers import rows
+
+
+def section_rows(app) -> list[tuple[str, str, int]]:
+    with app.app_context():
+        found = db.session.scalars(db.select(Section).order_by(Section.position)).all()
+        return [(s.name, s.slug, s.position) for s in found]
+
+
+def author_named(app, name: str) -> Author | None:
+    with app.app_context():
+        found = db.session.scalar(db.select(Author).where(Author.name == name))
+        if found is not None:
+            db.session.expunge(found)
+        return found
+
+
+@pytest.mark.parametrize("path", ["/desk/sections", "/desk/authors"])
+def test_sections_and_authors_are_for_editors_only(make_staff, contributor, client, path):
+    assert contributor.get(path).status_code == 404
+    assert contributor.post(path, {"name": "Sneaked in"}).status_code == 404
+    assert make_staff(None).get(path).status_code == 404
+    assert client.get(path).status_code == 404
+    assert make_staff("admin").get(path).status_code == 200
+
+
+def test_editor_adds_and_orders_sections(app, editor):
+    assert editor.post("/desk/sections", {"name": "Economy", "position": "2"}).status_code == 303
+    assert editor.post("/desk/sections", {"name": "Debate", "position": "1"}).status_code == 303
+    assert editor.post("/desk/sections", {"name": "Culture"}).status_code == 303  # goes last
+    assert section_rows(app) == [
+        ("Debate", "debate", 1),
+        ("Economy", "economy", 2),
+        ("Culture", "culture", 3),
+    ]
+    page = editor.get("/desk/sections").get_data(as_text=True)
+    assert page.index("Debate") < page.index("Economy") < page.index("Culture")
+    form = editor.get("/desk/articles/new").get_data(as_text=True)
+    assert '<option value="Debate"><option value="Economy"><option value="Culture">' in form
+
+
+def test_a_section_name_is_taken_once_and_nothing_is_saved(app, editor):
+    editor.post("/desk/sections", {"name": "Economy"})
+    refused = editor.post("/desk/sections", {"name": "economy"})
+    assert refused.status_code == 409
+    assert "Nothing was saved" in refused.get_data(as_text=True)
+    assert len(section_rows(app)) == 1
+
+
+def test_renaming_a_section_renames_it_in_its_articles_as_a_revision(app, editor, client):
+    article_id = editor.write(section="Econmy")
+    editor.post(f"/desk/articles/{article_id}/publish")
+    unlisted = editor.get("/desk/sections").get_data(as_text=True)
+    assert "Econmy" in unlisted and "/desk/sections?name=Econmy" in unlisted
+    editor.post("/desk/sections", {"name": "Econmy", "position": "1"})
+    with app.app_context():
+        section_id = db.session.scalar(db.select(Section.id))
+    response = editor.post(f"/desk/sections/{section_id}", {"name": "Economy", "position": "4"})
+    assert response.status_code == 303
+    assert section_rows(app) == [("Economy", "economy", 4)]
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        assert (article.section, article.section_slug) == ("Economy", "economy")
+        newest = db.session.scalar(
+            db.select(ArticleRevision).order_by(ArticleRevision.number.desc()).limit(1)
+        )
+        assert (newest.section, newest.by) == ("Economy", "Eva Editor")
+    assert client.get("/sections/economy").status_code == 200
+    assert client.get("/sections/econmy").status_code == 404
+
+
+def test_editor_adds_and_edits_an_author_with_title_and_bio(app, editor, client):
+    response = editor.post(
+        "/desk/authors",
+        {"name": "Mette Skov", "title": "economist", "bio": "Writes on <b>money</b>."},
+    )
+    assert response.status_code == 303
+    author = author_named(app, "Mette Skov")
+    assert (author.slug, author.title, author.bio) == (
+        "mette-skov",
+        "economist",
+        "Writes on money.",
+    )
+    article_id = editor.write(author_name="Mette Skov")
+    editor.post(f"/desk/articles/{article_id}/publish")
+    assert "Writes on money." in client.get("/authors/mette-skov").get_data(as_text=True)
+
+    response = editor.post(
+        f"/desk/authors/{author.id}",
+        {"name": "Mette Skov Berg", "title": "chief economist", "bio": "Writes on markets."},
+    )
+    assert response.status_code == 303
+    renamed = author_named(app, "Mette Skov Berg")
+    assert (renamed.id, renamed.slug, renamed.title) == (author.id, "mette-skov", "chief economist")
+    page = client.get("/authors/mette-skov").get_data(as_text=True)
+    assert "Writes on markets." in page and "Mette Skov Berg" in page
+    byline = client.get("/articles/a-piece-for-the-desk").get_data(as_text=True)
+    assert "Mette Skov Berg" in byline and "chief economist" in byline
+    listing = editor.get("/desk/authors").get_data(as_text=True)
+    assert "Mette Skov Berg" in listing and "/authors/mette-skov" in listing
+
+
+def test_l3_author_name_title_and_bio_are_text_whatever_is_typed(app, editor, client):
+    editor.post(
+        "/desk/authors",
+        {
+            "name": "<script>alert(1)</script>Ada <i>Lund</i>",
+            "title": "<img src=x onerror=alert(2)>critic",
+            "bio": "<script>alert(3)</script>Reads <a href='javascript:alert(4)'>books</a>.",
+        },
+    )
+    author = author_named(app, "Ada Lund")
+    assert (author.title, author.bio) == ("critic", "Reads books.")
+    page = editor.get("/desk/authors").get_data(as_text=True)
+    assert "<script>alert" not in page and "onerror" not in page
+    assert rows(app, AuditEntry) == 0  # not an audited action
+
+
+def test_an_author_name_is_taken_once(app, editor):
+    editor.post("/desk/authors", {"name": "Bo Lund"})
+    editor.post("/desk/authors", {"name": "Bo Lindh"})
+    other = author_named(app, "Bo Lindh")
+    refused = editor.post(f"/desk/authors/{other.id}", {"name": "Bo Lund", "bio": "Kept?"})
+    assert refused.status_code == 409
+    assert author_named(app, "Bo Lindh").bio == ""
+    assert editor.post("/desk/authors", {"name": "<b></b>"}).status_code == 409
+
+
+def test_unknown_section_or_author_is_404(editor):
+    assert editor.get("/desk/sections/999").status_code == 404
+    assert editor.post("/desk/authors/999", {"name": "X"}).status_code == 404
+
+
+def test_sections_and_authors_pages_speak_danish(editor):
+    page = editor.get("/desk/authors", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Forfattere" in page and "Tilføj en forfatter" in page
+    page = editor.get("/desk/sections", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Sektioner" in page and "Tilføj en sektion" in page
