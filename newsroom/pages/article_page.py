@@ -86,7 +86,11 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
                 (gift_key, "articles/_part_gift.html", own),
                 (reading_list_part_key(article.slug, locale, saved), READING_LIST_PART, own),
                 (sidebar_part_key(own["recommendations"], locale), SIDEBAR_PART, own),
-                (banner_part_key(locale, verified), "base.html#verify_banner", own),
+                (
+                    banner_part_key(locale, verified, current_user.id, current_user.email),
+                    "base.html#verify_banner",
+                    own,
+                ),
                 (jobs_part_key(jobs, locale), JOBS_PART, {"jobs": jobs}),
             ],
         )
@@ -123,9 +127,10 @@ def jobs_part_key(jobs: list[dict], locale: tuple) -> tuple:
     return ("jobs", *locale, tuple(tuple(job.items()) for job in jobs))
 
 
-def banner_part_key(locale: tuple, verified: bool) -> tuple | None:
-    """Nothing for a verified reader; an unverified one's banner names their address."""
-    return ("verify-banner", *locale) if verified else None
+def banner_part_key(locale: tuple, verified: bool, reader: int, address: str) -> tuple:
+    """Nothing for a verified reader; an unverified one's banner names their address, so
+    it is kept for them alone (and made again when the address changes)."""
+    return ("verify-banner", *locale) if verified else ("verify-banner", *locale, reader, address)
 
 
 def gift_part_key(

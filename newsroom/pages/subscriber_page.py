@@ -139,8 +139,8 @@ class SubscriberPages:
             raise NotKept  # the app answers a lapsed, logged-out or deleted reader
         version = parts.content_version
         frame = self.keeper.frames.get(("frame", *frame_key, version))
-        if frame is None or page.version != version or not parts.verified:
-            raise NotKept  # an unverified reader's banner names their address: the app
+        if frame is None or page.version != version:
+            raise NotKept
         own = self.parts(slug, locale, page, parts, user_id, now)
         body = fill(frame, token, [fill(part, token) for part in own]).encode()
         headers = [*page.headers, ("Content-Length", str(len(body)))]
@@ -189,6 +189,7 @@ class SubscriberPages:
             allowance = parts.allowance(now, self.policy)
             state = subscriber_state(parts.given, allowance)
             gift_key = keys.gift_part_key(slug, locale, state, allowance, parts.verified)
+        banner_key = keys.banner_part_key(locale, parts.verified, user_id, parts.email)
         picks = recommend(
             None,
             user_id,
@@ -203,7 +204,7 @@ class SubscriberPages:
                 ("part", *keys.reading_list_part_key(slug, locale, parts.reading.saved), version)
             ),
             self.keeper.frames.get(("part", *keys.sidebar_part_key(picks, locale), version)),
-            self.keeper.frames.get(("part", *keys.banner_part_key(locale, True), version)),
+            self.keeper.frames.get(("part", *banner_key, version)),
             self.keeper.frames.get(
                 ("part", *keys.jobs_part_key(self.recall("top-jobs"), locale), version)
             ),
