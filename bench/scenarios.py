@@ -26,7 +26,7 @@ COMMON_WORDS = ("housing", "energy", "policy", "voters", "climate")
 class Scenario:
     name: str
     title: str
-    server: str  # "bare" or "site"
+    server: str  # "bare", "site", or "varnish" (the shipped cache in front of the site)
     expected: frozenset[int]  # statuses that are outcomes, not errors
     requests: list[Request]
     target_ratio: float | None = None
@@ -83,7 +83,12 @@ def bare() -> Scenario:
 
 
 def build(
-    data: Dataset, logins: list[Login], secret_key: str, reading_list: bool, seed: int = 11
+    data: Dataset,
+    logins: list[Login],
+    secret_key: str,
+    reading_list: bool,
+    varnish: bool = False,
+    seed: int = 11,
 ) -> list[Scenario]:
     """The site scenarios, in the order they run in every round."""
     rng = random.Random(seed)
@@ -244,6 +249,26 @@ def build(
             article_page=True,
         ),
     ]
+    if varnish:
+        scenarios += [
+            Scenario(
+                "front_varnish",
+                "front page, anonymous, through Varnish",
+                "varnish",
+                READ,
+                [_get("/")],
+                article_page=True,
+            ),
+            Scenario(
+                "article_anonymous_varnish",
+                "locked article, anonymous, popularity mix, through Varnish",
+                "varnish",
+                READ,
+                [_get(f"/articles/{s}") for s in popular_slugs],
+                target_ratio=3.0,
+                article_page=True,
+            ),
+        ]
     if reading_list:
         scenarios.append(
             Scenario(
