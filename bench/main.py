@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bench import dataset, profile, report, scenarios, servers, sessions, wrk
 from bench.databases import build, database
 from bench.report import Rounds
 from newsroom.core import signing
-from scripts import loopback
+from scripts import loopback, varnish
 
 SCALE_SIZES = (1_000, 10_000, 100_000)
 
@@ -46,6 +47,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--warmup", type=float, default=2, help="unrecorded seconds per scenario")
     p.add_argument("--postgres", action="store_true", help="a local PostgreSQL, not SQLite")
+    p.add_argument(
+        "--varnish",
+        action="store_true",
+        help="also run the anonymous pages through Varnish (deploy/varnish) in front of the site",
+    )
     p.add_argument(
         "--scale",
         action="store_true",
@@ -90,9 +96,17 @@ class Runner:
             env = servers.site_environment(url, secret)
             log = self.workdir / f"site-{articles}.log"
             with loopback.gunicorn("app:app", env, a.workers, log, "/healthz") as site:
-                return self._rounds(bare_base, site, url, data, secret, article_pages_only)
+                cache = (
+                    varnish.varnish_server([site], self.workdir / f"varnish-{articles}")
+                    if a.varnish
+                    else nullcontext(None)
+                )
+                with cache as cache_base:
+                    bases = {"site": site, "varnish": cache_base}
+                    return self._rounds(bare_base, bases, url, data, secret, article_pages_only)
 
-    def _rounds(self, bare_base, site, url, data, secret, article_pages_only) -> list[Rounds]:
+    def _rounds(self, bare_base, bases, url, data, secret, article_pages_only) -> list[Rounds]:
+        site = bases["site"]
         a = self.args
         logins = sessions.log_in_many(site, data.subscriber_emails[: a.logins])
         slug, public_id, created = data.open_gifts[0]
@@ -104,7 +118,9 @@ class Runner:
         has_list = sessions.route_exists(
             site, logins[0], "/reading-list/{slug}", data.locked_slugs[:3]
         )
-        site_scenarios = scenarios.build(data, logins, secret, reading_list=has_list)
+        site_scenarios = scenarios.build(
+            data, logins, secret, reading_list=has_list, varnish=bases["varnish"] is not None
+        )
         if article_pages_only:
             site_scenarios = [s for s in site_scenarios if s.article_page]
         if a.only:
@@ -130,7 +146,7 @@ class Runner:
                 dataset.forget_writes(url, started)
             if s.prepare is not None:
                 s.prepare(url)
-            return self.drive(site, scripts[s.name], seconds)
+            return self.drive(bases[s.server], scripts[s.name], seconds)
 
         if a.warmup > 0:
             self.drive(bare_base, self.bare_script, a.warmup)
@@ -166,6 +182,7 @@ def settings(args: argparse.Namespace) -> dict:
         "logins",
         "warmup",
         "postgres",
+        "varnish",
         "scale",
         "only",
     )

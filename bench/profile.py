@@ -13,11 +13,13 @@ import re
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 from pyinstrument import Profiler
 from sqlalchemy import event
 
-from bench import dataset, servers
+from bench import dataset, scenarios, servers
+from bench.bare_app import app as bare_app
 from bench.databases import build, database
 from bench.sessions import USER_AGENT
 from newsroom import create_app
@@ -116,6 +118,46 @@ def _profile(client, paths: list[str], label: str, queries: list[int], must_cont
         print(f"  {function[:60]:<60} {seconds / n * 1000:7.3f} ms")
 
 
+COLD_TARGET = 25  # a page rendered from nothing kept costs at most this many bare requests
+
+
+def cpu_per_request(client, paths: list[str], count: int) -> float:
+    """Process CPU seconds per request (what the machine's other work does not inflate)."""
+    for path in paths[:20]:
+        client.get(path, base_url=HTTPS, headers={"User-Agent": USER_AGENT})
+    started = time.process_time()
+    for n in range(count):
+        response = client.get(
+            paths[n % len(paths)], base_url=HTTPS, headers={"User-Agent": USER_AGENT}
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"cold render of {paths[n % len(paths)]}: {response.status_code}")
+    return (time.process_time() - started) / count
+
+
+def cold_renders(data: dataset.Dataset, count: int) -> None:
+    """Pages made by the app from nothing kept (no page store), in CPU per request, against
+    the bare Flask route through the same test client."""
+    bare = cpu_per_request(bare_app.test_client(), ["/"], count * 5)
+    os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
+    try:
+        client = create_app().test_client()
+    finally:
+        del os.environ["NEWSROOM_PAGE_CACHE_SECONDS"]
+    rng = random.Random(5)
+    pages = {
+        "article": [f"/articles/{rng.choice(data.locked_slugs)}" for _ in range(count)],
+        "section": [scenarios.section_page(p) for p in scenarios.section_pages()],
+        "search": [f"/search?q={quote(rng.choice(data.topics))}" for _ in range(count)],
+    }
+    print(f"\n=== cold renders: CPU per request, bare route {bare * 1e6:.0f} us ===")
+    for label, paths in pages.items():
+        seconds = cpu_per_request(client, paths, count)
+        ratio = seconds / bare
+        verdict = f"{'ok' if ratio <= COLD_TARGET else 'ABOVE'} <={COLD_TARGET}x"
+        print(f"  {label:<10} {seconds * 1000:6.2f} ms  {ratio:5.1f} x bare  {verdict}")
+
+
 def run(args: argparse.Namespace, workdir: Path) -> int:
     with database(args, workdir, args.articles) as url:
         data = build(args, url, args.articles)
@@ -132,6 +174,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         subscriber = app.test_client()
         _login(subscriber, data.subscriber_emails[0])
         _profile(subscriber, paths, "locked article, subscriber", queries, True)
+        cold_renders(data, args.profile_requests)
         with app.app_context():
             db.engine.dispose()
     return 0

@@ -13,6 +13,9 @@ from newsroom.core import signing
 from newsroom.core.slugs import slugify
 
 PICKS = 2_000  # distinct requests per scenario: many readers, many articles
+# The popularity mix: the n-th most read item is asked for in proportion to 1 / n^ZIPF, so a
+# few articles take most requests and a long tail the rest, as readers do on a news site.
+ZIPF = 1.1
 # First reads: so many distinct (reader, article) pairs that a run of a few thousand random
 # picks rarely opens one twice.
 FIRST_READ_PICKS = 20_000
@@ -23,7 +26,7 @@ COMMON_WORDS = ("housing", "energy", "policy", "voters", "climate")
 class Scenario:
     name: str
     title: str
-    server: str  # "bare" or "site"
+    server: str  # "bare", "site", or "varnish" (the shipped cache in front of the site)
     expected: frozenset[int]  # statuses that are outcomes, not errors
     requests: list[Request]
     target_ratio: float | None = None
@@ -55,8 +58,24 @@ def _json_post(path: str, login: Login) -> Request:
     return Request("POST", path, headers, "")
 
 
+def popular(rng: random.Random, items: list, count: int) -> list:
+    """`count` picks from `items`, the first most often (a Zipf distribution)."""
+    weights = [1 / (rank**ZIPF) for rank in range(1, len(items) + 1)]
+    return rng.choices(items, weights=weights, k=count)
+
+
 def _reads_today(pairs: list[tuple[int, int]], read: bool, url: str) -> None:
     set_reads_today(url, pairs, read)
+
+
+def section_pages() -> list[tuple[str, int]]:
+    """Every section's first pages, front pages first: readers seldom page far."""
+    return [(slugify(name), page) for page in (1, 2, 3) for name in SECTIONS]
+
+
+def section_page(pick: tuple[str, int]) -> str:
+    slug, page = pick
+    return f"/sections/{slug}" if page == 1 else f"/sections/{slug}?page={page}"
 
 
 def bare() -> Scenario:
@@ -64,7 +83,12 @@ def bare() -> Scenario:
 
 
 def build(
-    data: Dataset, logins: list[Login], secret_key: str, reading_list: bool, seed: int = 11
+    data: Dataset,
+    logins: list[Login],
+    secret_key: str,
+    reading_list: bool,
+    varnish: bool = False,
+    seed: int = 11,
 ) -> list[Scenario]:
     """The site scenarios, in the order they run in every round."""
     rng = random.Random(seed)
@@ -160,13 +184,40 @@ def build(
             resets_writes=True,
         ),
     ]
+    popular_slugs = popular(rng, locked, PICKS)
     scenarios += [
+        Scenario(
+            "article_anonymous_popular",
+            "locked article, anonymous, popularity mix",
+            "site",
+            READ,
+            [_get(f"/articles/{s}") for s in popular_slugs],
+            target_ratio=0.60,
+            article_page=True,
+        ),
+        Scenario(
+            "article_subscriber_popular",
+            "locked article, subscriber re-reading, popularity mix",
+            "site",
+            READ,
+            [_get(f"/articles/{s}", rng.choice(logins).cookie) for s in popular_slugs],
+            target_ratio=0.45,
+            article_page=True,
+        ),
         Scenario(
             "search",
             "search, anonymous (a topic word: about 20 matches)",
             "site",
             READ,
             [_get(f"/search?q={quote(rng.choice(data.topics))}") for _ in range(PICKS)],
+            article_page=True,
+        ),
+        Scenario(
+            "search_popular",
+            "search, anonymous, popularity mix of topic words",
+            "site",
+            READ,
+            [_get(f"/search?q={quote(t)}") for t in popular(rng, data.topics, PICKS)],
             target_ratio=0.20,
             article_page=True,
         ),
@@ -186,10 +237,38 @@ def build(
                 _get(f"/sections/{slugify(rng.choice(SECTIONS))}?page={rng.randint(1, 3)}")
                 for _ in range(PICKS)
             ],
+            article_page=True,
+        ),
+        Scenario(
+            "section_popular",
+            "section page, anonymous, popularity mix of sections and pages",
+            "site",
+            READ,
+            [_get(section_page(p)) for p in popular(rng, section_pages(), PICKS)],
             target_ratio=0.20,
             article_page=True,
         ),
     ]
+    if varnish:
+        scenarios += [
+            Scenario(
+                "front_varnish",
+                "front page, anonymous, through Varnish",
+                "varnish",
+                READ,
+                [_get("/")],
+                article_page=True,
+            ),
+            Scenario(
+                "article_anonymous_varnish",
+                "locked article, anonymous, popularity mix, through Varnish",
+                "varnish",
+                READ,
+                [_get(f"/articles/{s}") for s in popular_slugs],
+                target_ratio=3.0,
+                article_page=True,
+            ),
+        ]
     if reading_list:
         scenarios.append(
             Scenario(

@@ -20,6 +20,7 @@ from newsroom.delivery.app_root import AppRoot, root_of
 from newsroom.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from newsroom.gifting import messages
 from newsroom.mail import worker
+from newsroom.pages import subscriber_page
 from newsroom.web import converters
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     public.init_app(app)
     frames.init_app(app)
     page_cache.init_app(app)
+    subscriber_page.init_app(app, app.extensions["newsroom.page_cache"])
     # Outermost: links never take a prefix a request sent (delivery/app_root.py).
     app.wsgi_app = AppRoot(app.wsgi_app, root_of(app.config["SITE_URL"]))
     worker.init_app(app)

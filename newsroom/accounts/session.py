@@ -9,6 +9,10 @@ from newsroom.extensions import db, login_manager
 from newsroom.web.errors import error_response
 from newsroom.web.helpers import request_now, wants_json
 
+# Where Flask-Login keeps the logged-in reader's id ("<id>:<session version>") in the session:
+# the Digital+ page served before the app reads it there (pages/subscriber_page.py).
+SESSION_USER = "_user_id"
+
 
 def start_session(user) -> None:
     """Log in with a new session: nothing from before (the CSRF secret, flashed messages,

@@ -2,9 +2,8 @@
 see the same page but for those parts (every Digital+ reader of an article)."""
 
 import re
-import time
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -41,6 +40,11 @@ def render_part(template: str, context: dict) -> str:
     return "".join(found.blocks[block](found.new_context(context)))
 
 
+def kept_segments(store_key: tuple) -> tuple | None:
+    """The segments kept under `store_key` (with the content version last)."""
+    return keeper().frames.get(store_key)
+
+
 def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple | None:
     """The kept segments of `template` for `store_key`, rendered (with placeholders for
     the token and the holes) when missing; None when the content version is unknown."""
@@ -52,9 +56,9 @@ def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple
         return None
     cache = keeper()
     store_key = (*store_key, version)
-    entry = cache.store.get(store_key)
-    if entry is not None and entry[0] > time.monotonic():
-        return entry[1]
+    segments = kept_segments(store_key)
+    if segments is not None:
+        return segments
     marker = cache.marker
     names = {name: f"{marker}-{name}-" for name in holes}
     g.rendering_frame = True
@@ -69,9 +73,27 @@ def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple
     # A reader's own token in the text (made by anything but csrf_token()): not kept.
     own_token = g.get("csrf_token")
     if own_token is None or own_token not in html:
-        seconds = float(config["PAGE_CACHE_SECONDS"])
-        cache.store[store_key] = (time.monotonic() + seconds, segments)
+        # Kept until the content changes (the version is in the key) or the store's byte
+        # bound pushes it out: whatever changes on its own clock is a part, not the frame.
+        size = sum(len(s) for s in segments if isinstance(s, str))
+        cache.frames.put(store_key, segments, size)
     return segments
+
+
+def fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
+    """A kept frame or part with the reader's token and own parts in their places."""
+    return _fill(segments, token, parts)
+
+
+def reader_token() -> str:
+    """The reader's CSRF token (Flask-WTF's), remembered by their session's CSRF secret so
+    that a page served before the app (pages/subscriber_page.py) can carry it too: with
+    WTF_CSRF_TIME_LIMIT off a token is good for as long as the session keeps its secret."""
+    token = generate_csrf()
+    secret = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    if isinstance(secret, str):
+        keeper().tokens.put(("csrf", secret), token, len(secret) + len(token))
+    return token
 
 
 def render_in_frame(
@@ -89,7 +111,7 @@ def render_in_frame(
     frame = _rendered(("frame", *key), frame_template, shared, names)
     if frame is None:
         return None
-    token = generate_csrf()
+    token = reader_token()
     filled = []
     for part_key, template, context in parts:
         segments = None if part_key is None else _rendered(("part", *part_key), template, context)

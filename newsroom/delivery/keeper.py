@@ -1,6 +1,6 @@
 """What the kept pages and frames share in one process: the content version they were made
-from, the store of whole public responses, and the placeholder that stands for a reader's
-CSRF token while a Digital+ frame is rendered to keep."""
+from, the store of whole public responses, the store of Digital+ frames and their parts,
+and the placeholder that stands for a reader's CSRF token while a frame is rendered to keep."""
 
 import math
 import os
@@ -8,7 +8,7 @@ import secrets
 import threading
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom import database
@@ -26,27 +26,46 @@ class PageKeeper:
         self.app = app
         self.marker = "nrtoken" + secrets.token_hex(16)  # nobody can put it in an article
         self.held: dict = {}  # a connection per (process, thread) for the version
+        # Each store has its own bound: frames for many articles never push out the pages.
         self.pages = ByteBoundStore(int(app.config["PAGE_CACHE_BYTES"]))
+        self.frames = ByteBoundStore(int(app.config["PAGE_CACHE_BYTES"]))
+        # A reader's CSRF token by their session's secret (kept across content versions).
+        self.tokens = ByteBoundStore(int(app.config["PAGE_CACHE_BYTES"]) // 16)
         with app.app_context():
             self.engine: Engine = db.engine
         event.listen(self.engine, "engine_disposed", lambda _engine: self.close())
 
     @property
     def store(self) -> dict:
-        # The app's in-process cache (web/cache.py): frames, parts, article rows, sidebars.
+        # The app's in-process cache (web/cache.py): article rows, sidebars, a reader's picks.
         return self.app.extensions.setdefault("newsroom.cache", {})
+
+    def connection(self) -> Connection | None:
+        """This thread's own connection for the reads made before the app (autocommit: no
+        transaction stays open between requests); None when a SQLite file is missing (a
+        request never creates it)."""
+        slot = (os.getpid(), threading.get_ident())
+        connection = self.held.get(slot)
+        if connection is None:
+            if database.missing_sqlite_file(self.engine):
+                return None
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self.held[slot] = connection
+        return connection
+
+    def drop_connection(self) -> None:
+        """After a failure: the next request connects afresh."""
+        connection = self.held.pop((os.getpid(), threading.get_ident()), None)
+        if connection is not None:
+            connection.invalidate()
 
     def read_version(self) -> int | None:
         """The shared content version, or None when the database cannot say (then nothing
-        is served from or put into a store). A missing SQLite file is not created."""
-        slot = (os.getpid(), threading.get_ident())
-        connection = self.held.get(slot)
+        is served from or put into a store)."""
         try:
+            connection = self.connection()
             if connection is None:
-                if database.missing_sqlite_file(self.engine):
-                    return None
-                connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                self.held[slot] = connection
+                return None
             cursor = connection.connection.dbapi_connection.cursor()
             try:
                 cursor.execute(content_version.READ_SQL)
@@ -54,9 +73,7 @@ class PageKeeper:
             finally:
                 cursor.close()
         except (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error):
-            self.held.pop(slot, None)
-            if connection is not None:
-                connection.invalidate()
+            self.drop_connection()
             return None
         return row[0] if row else 0
 
@@ -69,6 +86,7 @@ class PageKeeper:
         if version is None or seen is None or seen[1] != version:
             store.clear()
             self.pages.clear()
+            self.frames.clear()
             if version is not None:
                 store[VERSION_KEY] = (math.inf, version)
         return version

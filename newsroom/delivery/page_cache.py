@@ -49,9 +49,20 @@ class KeptResponse:
 
 
 @lru_cache(maxsize=256)
-def _prefers_json(accept: str) -> bool:
+def prefers_json(accept: str) -> bool:
     best = parse_accept_header(accept, MIMEAccept).best_match(["text/html", "application/json"])
     return best == "application/json"
+
+
+def host_refused(config, environ: dict) -> bool:
+    """A Host the app would refuse (TRUSTED_HOSTS): the app answers that itself."""
+    if (trusted := config["TRUSTED_HOSTS"]) is None:
+        return False
+    try:
+        get_host(environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), None, trusted)
+    except SecurityError:
+        return True
+    return False
 
 
 def shared_seconds(headers) -> int:
@@ -81,13 +92,8 @@ class PageCache:
         path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
         if path.startswith(SKIPPED) or "gift" in parse_qs(query):
             return None
-        if _prefers_json(environ.get("HTTP_ACCEPT", "")):
+        if prefers_json(environ.get("HTTP_ACCEPT", "")) or host_refused(config, environ):
             return None
-        if (trusted := config["TRUSTED_HOSTS"]) is not None:
-            try:
-                get_host(environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), None, trusted)
-            except SecurityError:
-                return None  # the app answers that
         cookies = parse_cookie(environ) if environ.get("HTTP_COOKIE") else {}
         remember = config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
         if config["SESSION_COOKIE_NAME"] in cookies or remember in cookies:

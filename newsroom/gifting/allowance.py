@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from newsroom.billing.subscriptions import period_active
@@ -37,22 +37,30 @@ class Allowance:
         return max(0, self.limit - self.used)
 
 
-def gifts_made(session: Session, giver_id: int, month: str) -> int:
+def gifts_made_query(giver_id, month) -> Select:
     """The gifts the giver made in `month`: each one took a slot, revoked or not."""
-    query = select(func.count(Gift.id)).where(Gift.giver_id == giver_id, Gift.month == month)
-    return session.scalar(query) or 0
+    return select(func.count(Gift.id)).where(Gift.giver_id == giver_id, Gift.month == month)
 
 
-def plan_limit(session: Session, giver_id: int, now: datetime, default: int) -> int:
-    """The allowance of the giver's plan: the most generous of the periods active now, or
-    the default plan's when none is (a lapsed subscriber still sees the number)."""
+def gifts_made(session: Session, giver_id: int, month: str) -> int:
+    return session.scalar(gifts_made_query(giver_id, month)) or 0
+
+
+def plan_limit_query(giver_id, now: datetime, default) -> Select:
+    """The allowance of the giver's plan: the most generous of the periods active now; NULL
+    when none is (the caller then shows the default plan's: a lapsed subscriber still sees
+    the number)."""
     per_month = func.coalesce(Plan.gifts_per_month, default)
-    most = session.scalar(
+    return (
         select(func.max(per_month))
         .select_from(Subscription)
         .outerjoin(Plan, Plan.code == Subscription.plan)
         .where(Subscription.user_id == giver_id, period_active(now))
     )
+
+
+def plan_limit(session: Session, giver_id: int, now: datetime, default: int) -> int:
+    most = session.scalar(plan_limit_query(giver_id, now, default))
     return default if most is None else int(most)
 
 
@@ -70,8 +78,9 @@ def this_months_gift(
 ) -> Gift | None:
     """The gift of `article_id` the giver made this month, which giving again returns."""
     month = clock.month_key(now, policy.tz)
-    return session.scalar(
-        select(Gift).where(
-            Gift.giver_id == giver_id, Gift.article_id == article_id, Gift.month == month
-        )
-    )
+    return session.scalar(select(Gift).where(*this_months_gift_of(giver_id, article_id, month)))
+
+
+def this_months_gift_of(giver_id, article_id, month) -> tuple:
+    """The conditions that pick the giver's gift of an article in `month` (at most one)."""
+    return Gift.giver_id == giver_id, Gift.article_id == article_id, Gift.month == month

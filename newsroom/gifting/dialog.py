@@ -65,13 +65,22 @@ def dialog_for(article) -> Dialog:
     now, policy = request_now(), gift_policy()
     this_month = allowance(db.session, current_user.id, now, policy)
     gift = this_months_gift(db.session, current_user.id, article.id, now, policy)
-    if gift is not None and gift.works(now):
+    state = subscriber_state(gift is not None and gift.works(now), this_month)
+    if state == "given":
         url = gift_url(gift, article.slug)
         share = share_links(url, article.headline)
         return Dialog(
             "given", this_month, gift, url, share, expires_text=messages.link_works_until(gift)
         )
-    if this_month.remaining == 0:
+    if state == "allowance_used":
         message = messages.allowance_renews(this_month)
         return Dialog("allowance_used", this_month, message=message)
     return Dialog("intro", this_month)
+
+
+def subscriber_state(given: bool, this_month: Allowance) -> str:
+    """Where a Digital+ reader's dialog for a giftable article opens: their working link of
+    it this month, the allowance-used message, or the introduction."""
+    if given:
+        return "given"
+    return "allowance_used" if this_month.remaining == 0 else "intro"

@@ -7,7 +7,10 @@ from newsroom.gifting.allowance import Policy
 
 
 def gift_policy() -> Policy:
-    config = current_app.config
+    return policy_of(current_app.config)
+
+
+def policy_of(config) -> Policy:
     return Policy(
         per_month=int(config["GIFTS_PER_MONTH"]),
         link_days=int(config["GIFT_LINK_DAYS"]),

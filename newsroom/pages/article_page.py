@@ -16,6 +16,7 @@ from newsroom.articles.share import share_links
 from newsroom.delivery.frames import render_in_frame
 from newsroom.delivery.keeper import sync_content_version
 from newsroom.extensions import db
+from newsroom.gifting.allowance import Allowance
 from newsroom.gifting.dialog import dialog_for
 from newsroom.pages.opening import Opening
 from newsroom.reading import history, recommendations
@@ -73,40 +74,73 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
         # toggle, the recommendations and the verify banner: kept once, those filled in.
         locale = (str(get_locale()), format_locale())
         frame_context = {**own, "dialog": None, "saved": False, "recommendations": None}
+        verified = current_user.is_verified
+        state, allowance = (dialog.state, dialog.allowance) if dialog else (None, None)
+        gift_key = gift_part_key(article.slug, locale, state, allowance, verified)
+        jobs = top_jobs()
         html = render_in_frame(
-            (article.slug, *locale, "digital_plus"),
+            frame_key(article.slug, locale),
             "articles/_reader_frame.html",
             {**frame_context, **shared()},
             [
-                (gift_part_key(article, dialog, locale), "articles/_part_gift.html", own),
-                ((article.slug, *locale, saved), "articles/_part_reading_list.html", own),
+                (gift_key, "articles/_part_gift.html", own),
+                (reading_list_part_key(article.slug, locale, saved), READING_LIST_PART, own),
                 (sidebar_part_key(own["recommendations"], locale), SIDEBAR_PART, own),
-                (banner_part_key(locale), "base.html#verify_banner", own),
+                (
+                    banner_part_key(locale, verified, current_user.id, current_user.email),
+                    "base.html#verify_banner",
+                    own,
+                ),
+                (jobs_part_key(jobs, locale), JOBS_PART, {"jobs": jobs}),
             ],
         )
         if html is not None:
+            made = (frame_key(article.slug, locale), article, sync_content_version())
+            request.environ[FRAME_PAGE] = made
             return html
     return render_template("articles/show.html", **own, **shared())
 
 
+# The article pages every Digital+ reader shares, and the parts filled into them, are kept
+# under these keys (delivery/frames.py adds the content version); pages/subscriber_page.py
+# finds them under the same keys before the app is reached.
+# environ: (the frame's key, the article, the content version) of a page made from a frame
+FRAME_PAGE = "newsroom.frame"
 SIDEBAR_PART = "articles/_part_sidebar.html"
+READING_LIST_PART = "articles/_part_reading_list.html"
+JOBS_PART = "articles/_part_jobs.html"
+
+
+def frame_key(slug: str, locale: tuple) -> tuple:
+    return (slug, *locale, "digital_plus")
+
+
+def reading_list_part_key(slug: str, locale: tuple, saved: bool) -> tuple:
+    return (slug, *locale, saved)
 
 
 def sidebar_part_key(picks: recommendations.Recommendations, locale: tuple) -> tuple:
     return ("sidebar", *locale, picks.source, tuple(picks.items))
 
 
-def banner_part_key(locale: tuple) -> tuple | None:
-    """Nothing for a verified reader; an unverified one's banner names their address."""
-    return ("verify-banner", *locale) if current_user.is_verified else None
+def jobs_part_key(jobs: list[dict], locale: tuple) -> tuple:
+    return ("jobs", *locale, tuple(tuple(job.items()) for job in jobs))
 
 
-def gift_part_key(article, dialog, locale: tuple) -> tuple | None:
+def banner_part_key(locale: tuple, verified: bool, reader: int, address: str) -> tuple:
+    """Nothing for a verified reader; an unverified one's banner names their address, so
+    it is kept for them alone (and made again when the address changes)."""
+    return ("verify-banner", *locale) if verified else ("verify-banner", *locale, reader, address)
+
+
+def gift_part_key(
+    slug: str, locale: tuple, state: str | None, allowance: Allowance | None, verified: bool
+) -> tuple | None:
     """The gift button and dialog are the same for every reader in the same state with the
     same allowance, except a gift already given (its own link)."""
-    if dialog is None or dialog.state == "given" or dialog.gift is not None:
+    if state is None or state == "given":
         return None
-    return ("gift", article.slug, *locale, dialog.state, dialog.allowance, dialog.message)
+    return ("gift", slug, *locale, state, allowance, verified)
 
 
 def shares_the_subscriber_frame(opening: Opening) -> bool:

@@ -1,6 +1,8 @@
 """The boxes beside every listing and article: jobs, most read, the reader's picks, and
 which listed articles the reader has saved. Each shared box is cached for every reader."""
 
+from datetime import datetime
+
 from flask_login import current_user
 
 from newsroom.core import clock
@@ -22,10 +24,17 @@ def top_jobs() -> list[dict]:
     return cached("top-jobs", load)
 
 
+def most_read_key(now: datetime, tz: str) -> str:
+    return f"most-read:{clock.local_date(now, tz).isoformat()}"
+
+
+def picks_key(reader: int | None) -> str:
+    return f"picks:{reader}"
+
+
 def most_read() -> recommendations.Recommendations:
     now, tz = request_now(), setting("TIMEZONE")
-    key = f"most-read:{clock.local_date(now, tz).isoformat()}"
-    return cached(key, lambda: recommendations.popular(db.session, now, tz))
+    return cached(most_read_key(now, tz), lambda: recommendations.popular(db.session, now, tz))
 
 
 def recommended(exclude_id: int | None = None) -> recommendations.Recommendations:
@@ -36,7 +45,7 @@ def recommended(exclude_id: int | None = None) -> recommendations.Recommendation
         # Public teasers of the reader's own picks: a just-read article may linger for
         # the sidebar's few seconds, as in any cached sidebar.
         return cached(
-            f"picks:{reader}", lambda: recommendations.reader_picks(db.session, reader, now)
+            picks_key(reader), lambda: recommendations.reader_picks(db.session, reader, now)
         )
 
     return recommendations.recommend(db.session, reader, now, most_read, exclude_id, picks=picks)

@@ -70,8 +70,19 @@ def date_locale(locale: str, accept_language: str) -> str:
 
 
 def format_locale() -> str:
-    """date_locale() for the current request's locale and browser."""
+    """date_locale() for the current request's locale and browser, worked out once per
+    request (every date on a listing asks)."""
     locale = get_locale()
+    if not has_request_context():
+        return _format_locale(locale)
+    # Keyed by the locale: a mail rendered in its reader's language (force_locale) differs.
+    kept = g.get("format_locale")
+    if kept is None or kept[0] is not locale:
+        kept = g.format_locale = (locale, _format_locale(locale))
+    return kept[1]
+
+
+def _format_locale(locale) -> str:
     if locale is None:
         return "en_GB"
     if locale.language != "en":
@@ -125,9 +136,12 @@ def interface_lang() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
-def _kind_names(kind: str) -> frozenset[str]:
+@lru_cache(maxsize=64)
+def _kind_names(kind: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """The kind's label in every interface language: the same for the whole process, so it
+    is worked out once rather than for every card."""
     names = set()
-    for language in current_app.config["LANGUAGES"]:
+    for language in languages:
         with force_locale(language):
             names.add(str(KIND_LABELS[kind]).casefold())
     return frozenset(names)
@@ -140,7 +154,9 @@ def kind_label(kind: str | None, section: str | None) -> str | None:
     label = KIND_LABELS.get(kind or "")
     if label is None:
         return None
-    if (section or "").strip().casefold() in _kind_names(kind):
+    if (section or "").strip().casefold() in _kind_names(
+        kind, tuple(current_app.config["LANGUAGES"])
+    ):
         return None
     return str(label)
 

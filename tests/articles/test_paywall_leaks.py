@@ -101,6 +101,23 @@ def test_article_html_without_access_holds_no_locked_text(reader, make_article):
     assert not leaks(html)
 
 
+def test_a_frame_subscribers_share_never_reaches_a_reader_without_access(
+    app, subscriber, reader, make_article
+):
+    """Subscribers have the Digital+ page served before the app (pages/subscriber_page.py);
+    the same cookie-carrying path answers a reader without Digital+ only through the app."""
+    article = make_article()
+    path = f"/articles/{article.slug}"
+    subscriber.get(path)
+    reached: list = []
+    with request_started.connected_to(lambda *_a, **_k: reached.append(1), app):
+        assert SENTINEL in subscriber.get(path).get_data(as_text=True)
+    if app.config["PAGE_CACHE_BYTES"]:
+        assert reached == [], "the subscriber's second read was not served before the app"
+    for _ in range(2):
+        assert not leaks(reader.get(path).get_data(as_text=True))
+
+
 def test_article_head_request_without_access_holds_no_locked_text(reader, make_article):
     article = make_article()
     assert not leaks(reader.head(f"/articles/{article.slug}").get_data(as_text=True))

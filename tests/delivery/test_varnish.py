@@ -19,10 +19,10 @@ from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import PendingPurge
+from scripts.varnish import varnish_available, varnish_server
 from tests.conftest import POSTGRES_URL, make_test_app
 from tests.helpers import FAST_HASH, PASSWORD, SENTINEL
 from tests.servers import gunicorn_server
-from tests.varnish_server import varnish_available, varnish_server
 from tests.visitor import Visitor
 
 pytestmark = [
