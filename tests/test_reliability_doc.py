@@ -14,7 +14,7 @@ ROWS = [
 ]
 ROWS += [f"H{n}" for n in range(1, 12)] + ["I1", "I2", "I3"]
 ROWS += [f"J{n}" for n in range(1, 7)] + ["K1", "K2", "K3"]
-ROWS += [f"N{n}" for n in range(1, 13)]
+ROWS += [f"L{n}" for n in range(1, 9)] + [f"N{n}" for n in range(1, 13)]
 
 
 def defined_functions(path: Path) -> set[str]:
