@@ -222,7 +222,10 @@ def ask(client, link: str):
 
 @pytest.mark.parametrize(
     ("locale", "subject"),
-    [("en", "Someone asks for a new link to Ports"), ("da", "Nogen beder om et nyt link til Ports")],
+    [
+        ("en", "Someone asks for a new link to Ports"),
+        ("da", "Nogen beder om et nyt link til Ports"),
+    ],
 )
 def test_request_for_a_new_link_mails_the_giver_in_their_language(
     app, subscriber, subscriber_client, make_article, smtp_server, locale, subject
