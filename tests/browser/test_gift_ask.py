@@ -12,6 +12,7 @@ from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.gifting.policy import gift_policy
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import serious
 from tests.helpers import BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in, text_of
 
@@ -142,3 +143,18 @@ def test_my_gifts_in_the_givers_language_says_who_asked(
     karen.get_by_role("button", name=t["renew"]).click()
     expect(karen.locator(".flashes")).to_contain_text(t["on_its_way"])
     assert smtp_server.wait_for(ANNA)["Subject"].startswith(TEXT["en"]["subject"])
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_ask_form_and_the_asked_line_have_no_serious_violation(
+    app, page_factory, expired, smtp_server, lang, viewport
+):
+    _giver, link = expired
+    asker = page_factory(locale=TEXT[lang]["locale"], viewport=viewport, user_agent=BROWSER)
+    asker.goto(link)
+    assert serious(asker) == []
+    asker.get_by_label(TEXT[lang]["address"]).fill(ANNA)
+    asker.get_by_role("button", name=TEXT[lang]["ask"]).click()
+    expect(asker.locator("[data-gift-asked]")).to_be_visible()
+    assert serious(asker) == []
