@@ -1,6 +1,7 @@
 """Every JSON endpoint takes a JSON object as well as a form, and refuses a field it does not
 take, or one of the wrong type, with 400 and a message naming it, before anything changes."""
 
+import io
 import json
 
 import pytest
@@ -140,3 +141,13 @@ def test_reading_list_takes_json_and_refuses_unknown_fields(app, logged_in, make
     removed = post_json(logged_in, f"/reading-list/{article.slug}/remove", {"next": 3})
     refused(removed, "The field “next” must be text.")
     assert rows(app, ReadingListItem) == 1
+
+
+def test_a_file_in_a_form_is_refused(app, logged_in, make_article):
+    headers = {**JSON, "X-CSRFToken": csrf_token(logged_in)}
+    data = {"note": "x", "attachment": (io.BytesIO(b"hello"), "note.txt")}
+    response = logged_in.post(
+        gift_path(make_article()), data=data, headers=headers, content_type="multipart/form-data"
+    )
+    refused(response, "“attachment” is not a field here.")
+    assert rows(app, Gift) == 0
