@@ -7,11 +7,13 @@ from newsroom.gifting import messages
 from newsroom.gifting.dialog import allowance_json
 from newsroom.gifting.giving import GiftResult
 from newsroom.gifting.report import Figures
+from newsroom.gifting.requests import Asker
 from newsroom.models import Gift
 
 
-def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
-    """`url` is kept for revoked and expired gifts; `revoked` is false or the time."""
+def gift_json(gift: Gift, url: str, figures: Figures, askers: list[Asker]) -> dict:
+    """`url` is kept for revoked and expired gifts; `revoked` is false or the time;
+    `asked_by` lists who is waiting for a new link (a first name, an address, or neither)."""
     return {
         "id": gift.id,
         "slug": gift.article.slug,
@@ -23,6 +25,7 @@ def gift_json(gift: Gift, url: str, figures: Figures) -> dict:
         "signups": figures.signups,
         "subscriptions": figures.subscriptions,
         "requests": figures.requests,
+        "asked_by": [{"name": a.name, "email": a.email} for a in askers],
     }
 
 

@@ -48,6 +48,8 @@ class Dialog:
     email: str = ""
     email_error: str | None = None
     mailed_text: str | None = None
+    mailed: bool = False  # a mail just went: the send form is folded away
+    mail_blocked: bool = False  # the giver's address is unconfirmed: no mail, copy the link
 
 
 def dialog_for(article) -> Dialog:
@@ -62,6 +64,12 @@ def dialog_for(article) -> Dialog:
         return Dialog("digital_plus_required")
     if not article.giftable:
         return Dialog("not_giftable", message=messages.not_giftable())
+    dialog = _giving_dialog(article)
+    dialog.mail_blocked = not current_user.is_verified
+    return dialog
+
+
+def _giving_dialog(article) -> Dialog:
     now, policy = request_now(), gift_policy()
     this_month = allowance(db.session, current_user.id, now, policy)
     gift = this_months_gift(db.session, current_user.id, article.id, now, policy)

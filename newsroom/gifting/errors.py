@@ -32,6 +32,12 @@ class InvalidRecipient(DomainError):
     code = "invalid_email"
 
 
+class InvalidAskerAddress(DomainError):
+    """The address an asker left for the new link is not an e-mail address."""
+
+    code = "invalid_email"
+
+
 class NoSuchGift(NotFound):
     """No gift of this giver has that id."""
 

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsroom.billing.subscriptions import has_digital_plus
@@ -24,7 +24,7 @@ from newsroom.gifting.allowance import (
 from newsroom.gifting.errors import AllowanceUsed, InvalidNote, NoSuchGift, NotGiftable
 from newsroom.gifting.links import token_for
 from newsroom.gifting.models import NOTE_MAX_LENGTH
-from newsroom.models import Article, Gift, GiftRequest, User
+from newsroom.models import Article, Gift, User
 
 
 @dataclass(frozen=True)
@@ -134,18 +134,3 @@ def own_gift(session: Session, giver_id: int, gift_id: int) -> Gift:
     if gift is None or gift.giver_id != giver_id:
         raise NoSuchGift()
     return gift
-
-
-def give_again(
-    session: Session, giver: User, gift_id: int, now: datetime, policy: Policy
-) -> GiftResult:
-    """Answer requests for a new link to one of the giver's gifts: this month's gift of the
-    article (a new slot if none yet, AllowanceUsed when none is left)."""
-    old = own_gift(session, giver.id, gift_id)
-    result = give(session, giver, old.article, now, policy, note=old.note)
-    session.execute(
-        update(GiftRequest)
-        .where(GiftRequest.gift_id == old.id, GiftRequest.answered_at.is_(None))
-        .values(answered_at=now)
-    )
-    return result

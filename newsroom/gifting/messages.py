@@ -9,8 +9,10 @@ from markupsafe import Markup, escape
 
 from newsroom.core.errors import DomainError
 from newsroom.gifting.allowance import Allowance
+from newsroom.gifting.asked_here import AskedHere
 from newsroom.gifting.errors import InvalidNote, InvalidRecipient
 from newsroom.gifting.models import NOTE_MAX_LENGTH
+from newsroom.gifting.requests import Asker
 from newsroom.models import Gift
 from newsroom.web.i18n import local_date
 
@@ -79,9 +81,13 @@ def not_giftable() -> str:
     )
 
 
+def note_too_long() -> str:
+    return _("The note can be at most %(n)d characters.", n=NOTE_MAX_LENGTH)
+
+
 def note_problem(error: InvalidNote) -> str:
     if str(error) == "too_long":
-        return _("The note can be at most %(n)d characters.", n=NOTE_MAX_LENGTH)
+        return note_too_long()
     return _("The note can hold only ordinary text: no control or direction characters.")
 
 
@@ -91,3 +97,52 @@ def link_works_until(gift: Gift) -> str:
         "The link works until %(date)s.",
         date=local_date(gift.expires_at - timedelta(microseconds=1), "long"),
     )
+
+
+def mail_sent_to(address: str) -> str:
+    """What the dialog says at its top once a gift mail is on its way."""
+    return _("Sent to %(address)s.", address=address)
+
+
+def mail_needs_confirmed_address() -> str:
+    return _(
+        "Sending by e-mail needs a confirmed address. You can still copy the link and "
+        "send it yourself."
+    )
+
+
+def asker_address_refused() -> str:
+    return _("Enter your own e-mail address, such as name@example.com, or leave it empty.")
+
+
+def asked_giver(name: str) -> str:
+    return _("We have told %(name)s that you would like a new link.", name=name)
+
+
+def asked_here(asked: AskedHere, giver_name: str | None) -> str:
+    """Under an old link, once this browser has asked for a new one."""
+    date = local_date(asked.on, "long")
+    if asked.by_mail:
+        return _("You asked on %(date)s; the new link will come by mail.", date=date)
+    if giver_name:
+        return _(
+            "You asked on %(date)s; the new link will come from %(name)s.",
+            date=date,
+            name=giver_name,
+        )
+    return _("You asked on %(date)s.", date=date)
+
+
+def asker_line(asker: Asker) -> str:
+    """Who asked for a new link, on "My gifts"."""
+    if asker.name and asker.email:
+        return _("%(name)s (%(email)s) asked for a new link.", name=asker.name, email=asker.email)
+    if asker.name or asker.email:
+        return _("%(who)s asked for a new link.", who=asker.name or asker.email)
+    return _("Someone asked you for a new link.")
+
+
+def new_link_sent(addresses: list[str]) -> str:
+    if not addresses:
+        return _("Here is a new link. Send it to whoever asked.")
+    return _("The new link is on its way to %(addresses)s.", addresses=", ".join(addresses))

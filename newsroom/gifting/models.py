@@ -100,3 +100,10 @@ class GiftRequest(Base):
     gift_id: Mapped[int] = mapped_column(ForeignKey("gifts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where the new link should go, if the asker left an address: kept only until the
+    # giver sends it (the outbox then forgets it once the mail is sent).
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The asker's interface language, for that mail.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # The asker's account, when they asked logged in: the giver sees their first name.
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -8,6 +8,7 @@ from flask import (
     abort,
     flash,
     g,
+    get_flashed_messages,
     jsonify,
     make_response,
     redirect,
@@ -15,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
@@ -24,7 +25,7 @@ from newsroom.accounts import account_links
 from newsroom.articles import queries
 from newsroom.core.errors import DigitalPlusRequired, DomainError
 from newsroom.extensions import db, limiter
-from newsroom.gifting import gift_mail, giving, messages, report, requests, revoking
+from newsroom.gifting import asked_here, gift_mail, giving, messages, report, requests, revoking
 from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
 from newsroom.gifting.dialog import (
@@ -35,6 +36,7 @@ from newsroom.gifting.dialog import (
 )
 from newsroom.gifting.errors import (
     AllowanceUsed,
+    InvalidAskerAddress,
     InvalidLink,
     InvalidNote,
     InvalidRecipient,
@@ -42,8 +44,7 @@ from newsroom.gifting.errors import (
     NotGiftable,
 )
 from newsroom.gifting.policy import gift_policy
-from newsroom.mail.delivery import queue_mail
-from newsroom.models import Gift
+from newsroom.web.bodies import InvalidBody, body_fields
 from newsroom.web.errors import database_unavailable, error_page, error_response, retry_later
 from newsroom.web.helpers import page_number, private, request_now, setting, site_url, wants_json
 from newsroom.web.limits import served
@@ -60,34 +61,27 @@ def _mail_limit_key() -> str:
     return f"gift-mail:{current_user.get_id() or request.remote_addr}"
 
 
+# What each endpoint takes, as a form or as a JSON object; anything else is refused.
+GIFT_FIELDS = {"note": str, "email": str}
+ASK_FIELDS = {"gift": str, "email": str}
+MAILED = "mailed"  # the flash category of "Sent to ...": the page folds the send form away
+
+
+def _gift_body():
+    if "gift_body" not in g:
+        g.gift_body = body_fields(**GIFT_FIELDS)
+    return g.gift_body
+
+
 def _typed_address() -> str:
-    return request.form.get("email", "").strip()
+    return _gift_body().get("email", "").strip()
 
 
 def _not_mailing() -> bool:
-    return not _typed_address()
-
-
-def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
-    """Queue the link (and the note) to the friend in the giver's language; the answer says
-    where it went, once, and the address is kept nowhere."""
-    queue_mail(
-        db.session,
-        to=to,
-        template="gift_link",
-        kind="gift_link",
-        subject=lazy_gettext(
-            "%(name)s gave you an article: %(title)s",
-            name=current_user.first_name,
-            title=article.headline,
-        ),
-        giver=current_user.first_name,
-        article=article,
-        url=url,
-        note=gift.note if gift is not None else None,
-        works_until=messages.link_works_until(gift) if gift is not None else None,
-    )
-    return _("The link is on its way to %(address)s.", address=to)
+    try:
+        return not _typed_address()
+    except InvalidBody:  # refused before anything is sent
+        return True
 
 
 def _answer(
@@ -114,7 +108,10 @@ def page(slug: str):
     article = queries.find_visible(db.session, slug, request_now())
     if article is None:
         abort(404)
-    return _page(article, dialog_for(article))
+    dialog = dialog_for(article)
+    # Just mailed (the message is at the top of the page): the send form folds away.
+    dialog.mailed = any(c == MAILED for c, _m in get_flashed_messages(with_categories=True))
+    return _page(article, dialog)
 
 
 @bp.post("/articles/<slug>/gift")
@@ -126,6 +123,7 @@ def page(slug: str):
     deduct_when=lambda response: response.status_code < 400,  # only mails that went
 )
 def give(slug: str):
+    body = _gift_body()
     now = request_now()
     article = queries.find_visible(db.session, slug, now)
     if article is None:
@@ -134,20 +132,25 @@ def give(slug: str):
         message = _("Log in with your Digital+ account to give access to this article.")
         return _answer(401, "login_required", article, message)
     g.gift_article = article
-    note, mail_to = request.form.get("note"), _typed_address()
+    note, mail_to = body.get("note"), _typed_address()
     if mail_to:  # checked before anything is given, so a refused mail charges nothing
         mail_to = gift_mail.recipient_address(mail_to)
         account_links.require_verified(current_user)
     locale = str(get_locale())
     result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale)
     url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
-    mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
+    mailed_text = None
+    if mail_to:  # the answer says where it went, once; the address is kept nowhere
+        gift_mail.mail_gift_link(db.session, current_user, article, url, mail_to, result.gift)
+        mailed_text = messages.mail_sent_to(mail_to)
     db.session.commit()
     if wants_json():
-        body = given_json(article, result, url, mailed_text)
-        return make_response(jsonify(body), 201 if result.created else 200)
-    if mailed_text or result.created:
-        flash(mailed_text or _("Your gift link is ready."), "success")
+        answer = given_json(article, result, url, mailed_text)
+        return make_response(jsonify(answer), 201 if result.created else 200)
+    if mailed_text:
+        flash(mailed_text, MAILED)
+    elif result.created:
+        flash(_("Your gift link is ready."), "success")
     return redirect(url_for("gifts.page", slug=article.slug), 303)
 
 
@@ -176,7 +179,7 @@ def _mail_refused(error: DomainError) -> Response:
         return error_response(error.code, message, error.status)
     dialog = dialog_for(g.gift_article)
     dialog.email_form, dialog.email, dialog.email_error = dialog.state, _typed_address(), message
-    dialog.note = request.form.get("note") or ""
+    dialog.note = _gift_body().get("note") or ""
     return _page(g.gift_article, dialog, error.status)
 
 
@@ -187,7 +190,7 @@ def _note_refused(error: InvalidNote) -> Response:
     if wants_json():
         return error_response(error.code, message, error.status)
     dialog = dialog_for(g.gift_article)
-    dialog.note, dialog.note_error = request.form.get("note") or "", message
+    dialog.note, dialog.note_error = _gift_body().get("note") or "", message
     return _page(g.gift_article, dialog, error.status)
 
 
@@ -235,11 +238,15 @@ def index():
     page = report.gifts_of(db.session, current_user.id, page_number(), 20)
     links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
     figures = report.figures(db.session, [gift.id for gift in page.items])
+    askers = requests.waiting_askers(db.session, [gift.id for gift in page.items])
     this_month = allowance(db.session, current_user.id, now, policy)
     if wants_json():
         response = jsonify(
             {
-                "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
+                "gifts": [
+                    gift_json(g, links[g.id], figures[g.id], askers.get(g.id, []))
+                    for g in page.items
+                ],
                 "used": this_month.used,
                 "limit": this_month.limit,
                 "renews_on": this_month.renews_on.isoformat(),
@@ -251,6 +258,7 @@ def index():
             page=page,
             links=links,
             figures=figures,
+            askers=askers,
             allowance=this_month,
             now=now,
         )
@@ -262,6 +270,7 @@ def index():
 @bp.post("/gifts/<int:gift_id>/revoke")
 @login_required
 def revoke(gift_id: int):
+    body_fields()  # takes no fields: a misspelt one is refused, not ignored
     gift = revoking.revoke(db.session, current_user.id, gift_id, request_now())
     db.session.commit()
     if wants_json():
@@ -273,51 +282,82 @@ def revoke(gift_id: int):
 @bp.post("/articles/<slug>/gift/ask")
 @limiter.limit(lambda: setting("GIFT_ASK_LIMIT"), deduct_when=served)
 def ask(slug: str):
-    """A recipient of an expired or revoked link asks the giver for a new one."""
+    """A recipient of an expired or revoked link asks the giver for a new one, leaving an
+    address for it or not; the page of the old link then says so."""
+    body = body_fields(**ASK_FIELDS)
     now = request_now()
     article = queries.find_visible(db.session, slug, now)
     if article is None:
         raise InvalidLink()
-    token = request.form.get("gift", "")
-    asked = requests.ask_again(db.session, token, article.id, now, gift_policy())
-    if asked.created and asked.giver.email and asked.giver.deleted_at is None:
-        _mail_request_to_giver(asked)
-    db.session.commit()
-    message = _(
-        "We have told %(name)s that you would like a new link.", name=asked.giver.first_name
-    )
-    if wants_json():
-        return jsonify({"asked": True, "message": message})
-    flash(message, "success")
-    return redirect(url_for("articles.show", slug=article.slug), 303)
-
-
-def _mail_request_to_giver(asked: requests.AskResult) -> None:
-    """The giver hears of the request by mail too, in the language they gave the gift in."""
-    queue_mail(
+    token = body.get("gift", "")
+    email = gift_mail.asker_address(body.get("email", ""))
+    asked = requests.ask_again(
         db.session,
-        to=asked.giver.email,
-        template="gift_request",
-        subject=lazy_gettext(
-            "Someone asks for a new link to %(title)s", title=asked.gift.article.headline
-        ),
-        locale=asked.gift.locale or setting("BABEL_DEFAULT_LOCALE"),
-        name=asked.giver.first_name,
-        article=asked.gift.article,
-        gifts_url=site_url(url_for("gifts.index")),
+        token,
+        article.id,
+        now,
+        gift_policy(),
+        email=email,
+        locale=str(get_locale()),
+        asker_id=current_user.id if current_user.is_authenticated else None,
     )
+    if asked.first and asked.giver.email and asked.giver.deleted_at is None:
+        gifts_url = site_url(url_for("gifts.index"))
+        gift_mail.mail_request_to_giver(
+            db.session, asked, gifts_url, setting("BABEL_DEFAULT_LOCALE")
+        )
+    db.session.commit()
+    by_mail = asked.request.email is not None
+    asked_here.remember(token, asked.request.created_at, by_mail)
+    message = messages.asked_giver(asked.giver.first_name)
+    if wants_json():
+        return jsonify(
+            {
+                "asked": True,
+                "message": message,
+                "asked_on": asked.request.created_at.isoformat(),
+                "by_mail": by_mail,
+            }
+        )
+    flash(message, "success")
+    # Back to the old link, whose page now says when the reader asked.
+    return redirect(url_for("articles.show", slug=article.slug, gift=token), 303)
+
+
+@bp.errorhandler(InvalidAskerAddress)
+def _asker_address_refused(error: InvalidAskerAddress) -> Response:
+    db.session.rollback()
+    message = messages.asker_address_refused()
+    if wants_json():
+        return error_response(error.code, message, error.status)
+    flash(message, "error")
+    token = body_fields(**ASK_FIELDS).get("gift", "")
+    return redirect(url_for("articles.show", slug=request.view_args["slug"], gift=token), 303)
+
+
+@bp.app_template_global("gift_asked_here")
+def _asked_here(token: str, giver_name: str | None) -> str | None:
+    """Under an old link: what this browser asked, or None when it has not asked."""
+    asked = asked_here.asked_here(token)
+    return messages.asked_here(asked, giver_name) if asked else None
 
 
 @bp.post("/gifts/<int:gift_id>/renew")
 @login_required
 def give_again(gift_id: int):
-    """One click from "My gifts" to answer a request: this month's link to the same article."""
+    """One click from "My gifts" to answer a request: this month's link to the same article,
+    mailed to each asker who left an address, in the language they asked in."""
+    body_fields()
     now = request_now()
     g.gift_article = giving.own_gift(db.session, current_user.id, gift_id).article
-    result = giving.give_again(db.session, current_user, gift_id, now, gift_policy())
+    answer = requests.send_new_link(db.session, current_user, gift_id, now, gift_policy())
+    gift = answer.result.gift
+    url = gift_url(gift, gift.article.slug)
+    for asker in answer.mail_to:
+        gift_mail.mail_new_link(db.session, current_user, gift, url, asker)
     db.session.commit()
-    slug = result.gift.article.slug
+    mailed = [asker.email for asker in answer.mail_to]
     if wants_json():
-        return jsonify({"url": gift_url(result.gift, slug), **allowance_json(result.allowance)})
-    flash(_("Here is a new link. Send it to whoever asked."), "success")
-    return redirect(url_for("gifts.page", slug=slug), 303)
+        return jsonify({"url": url, "mailed_to": mailed, **allowance_json(answer.result.allowance)})
+    flash(messages.new_link_sent(mailed), "success")
+    return redirect(url_for("gifts.page", slug=gift.article.slug), 303)

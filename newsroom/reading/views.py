@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsroom.core.errors import DigitalPlusRequired
 from newsroom.extensions import db
 from newsroom.reading import messages, reading_list
+from newsroom.web.bodies import body_fields
 from newsroom.web.errors import error_response, technical_error
 from newsroom.web.helpers import page_number, private, request_now, safe_next, setting, wants_json
 
@@ -72,8 +73,13 @@ def offer():
     return _upsell(200, back)
 
 
+# What adding and removing take, as a form or a JSON object: where to return to.
+FIELDS = {"next": str}
+
+
 @changes.post("/reading-list/<slug>")
 def add(slug: str):
+    body_fields(**FIELDS)  # a field it does not take is refused before anything changes
     change = reading_list.add(db.session, current_user.id, slug, request_now())
     db.session.commit()
     return _changed(change, adding=True)
@@ -81,6 +87,7 @@ def add(slug: str):
 
 @changes.post("/reading-list/<slug>/remove")
 def remove(slug: str):
+    body_fields(**FIELDS)
     change = reading_list.remove(db.session, current_user.id, slug, request_now())
     db.session.commit()
     return _changed(change, adding=False)
@@ -88,7 +95,7 @@ def remove(slug: str):
 
 def _back() -> str:
     slug = (request.view_args or {}).get("slug")
-    return safe_next(request.form.get("next")) or url_for("articles.show", slug=slug)
+    return safe_next(body_fields(**FIELDS).get("next")) or url_for("articles.show", slug=slug)
 
 
 def _changed(change: reading_list.Change, adding: bool) -> Response:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from newsroom.core.errors import DomainError, NotFound
 from newsroom.extensions import db, limiter, login_manager
+from newsroom.web.bodies import InvalidBody
 from newsroom.web.helpers import wants_json
 
 log = logging.getLogger("newsroom.errors")
@@ -110,6 +111,13 @@ def init_app(app: Flask) -> None:
         return response
 
     app.register_error_handler(OperationalError, database_unavailable)
+
+    @app.errorhandler(InvalidBody)
+    def body_refused(error: InvalidBody):
+        """A body with fields the endpoint does not take: nothing was done; the message
+        names the field."""
+        _rollback()
+        return error_page(error.code, _("The request could not be read"), error.message, 400)
 
     @app.errorhandler(DomainError)
     def domain_refused(error: DomainError):

@@ -100,6 +100,7 @@ def test_gifts_json_has_the_documented_shape(app, link, client, auth):
         "signups",
         "subscriptions",
         "requests",
+        "asked_by",
     }
     assert gift["revoked"] is False
     auth.post(f"/gifts/{gift['id']}/revoke", json=True)

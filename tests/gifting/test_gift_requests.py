@@ -69,9 +69,11 @@ def test_asking_records_one_request_tells_the_recipient_and_redirects(app, expir
     stranger = app.test_client()
     response = ask(stranger, expired_link)
     assert response.status_code == 303
-    assert response.headers["Location"] == expired_link.split("?")[0]
+    assert response.headers["Location"] == expired_link  # back to the old link's page
     page = stranger.get(response.headers["Location"]).get_data(as_text=True)
     assert "We have told Karen that you would like a new link." in page
+    assert "the new link will come from Karen." in page
+    assert "data-gift-ask-form" not in page  # not the same button again
     assert requests_count(app) == 1
     assert stranger.get_cookie("session") is None or "_user_id" not in (
         stranger.get_cookie("session").value

@@ -131,17 +131,30 @@
     }
   }
 
+  // "Sent to ..." at the top of the given state, where the reader is looking (and where the
+  // focus goes, since the send form it came from folds away); another address is a click on
+  // the fold's summary. Without a mail the line is empty and the form stays open.
+  function showMailed(dialog, text) {
+    const section = dialog.querySelector('[data-state="given"]');
+    const sent = section?.querySelector("[data-gift-mailed]");
+    if (sent) sent.textContent = text || "";
+    const fold = section?.querySelector("[data-gift-mail]");
+    if (!fold) return;
+    fold.open = !text;
+    const toggle = fold.querySelector("[data-gift-mail-toggle]");
+    if (text && toggle) toggle.textContent = toggle.dataset.labelAgain;
+    if (text && sent) sent.focus();
+  }
+
   // Mail this month's link from the given state: nothing more is counted.
   async function mailGift(dialog, form) {
-    const sent = form.querySelector("[data-gift-mailed]");
-    if (sent && form.getAttribute("aria-busy") !== "true") sent.textContent = "";
     const result = await postWhileBusy(dialog, form, form);
     if (!result) return;
     const { status, data } = result;
     if ((status === 200 || status === 201) && data && data.mailed_text) {
       clearEmailProblem(form);
       form.querySelector("[data-gift-email]").value = "";
-      if (sent) sent.textContent = data.mailed_text;
+      showMailed(dialog, data.mailed_text);
       return;
     }
     if (data && data.message && showEmailProblem(form, data.message)) return;
@@ -156,8 +169,7 @@
       clearEmailProblem(form);
       const mailedTo = form.querySelector("[data-gift-email]");
       if (mailedTo) mailedTo.value = "";
-      const sent = dialog.querySelector("[data-gift-mailed]");
-      if (sent) sent.textContent = data.mailed_text || "";
+      sendLabel(form);
       const problem = dialog.querySelector("[data-gift-note-error]");
       if (problem) problem.hidden = true;
       dialog.querySelector("[data-gift-note]")?.removeAttribute("aria-invalid");
@@ -166,6 +178,7 @@
       fillLink(dialog.querySelector(`[data-state="${state}"]`), data);
       dialog.dataset.initialState = state;  // opening the dialog again shows the link
       showState(dialog, state);
+      if (!data.free) showMailed(dialog, data.mailed_text);
       return;
     }
     const code = data && data.error;
@@ -201,14 +214,49 @@
     }
   }
 
+  // The create button says "Send" while an address is typed: pressing it mails the link.
+  function sendLabel(form) {
+    const button = form.querySelector("[data-gift-create]");
+    const address = form.querySelector("[data-gift-email]");
+    if (!button || !address || !button.dataset.labelSend) return;
+    button.textContent = address.value.trim() ? button.dataset.labelSend : button.dataset.labelCreate;
+  }
+
+  // The note's live count. A note past the limit is refused with a message (here at once,
+  // and by the server), never cut: the field has no maxlength.
+  function countNote(form) {
+    const note = form.querySelector("[data-gift-note]");
+    const count = form.querySelector("[data-gift-note-count]");
+    const problem = form.querySelector("[data-gift-note-error]");
+    if (!note || !count) return;
+    const max = Number(note.dataset.noteMax);
+    const used = [...note.value.replace(/\r\n/g, "\n").trim()].length;  // characters, as the server counts
+    count.textContent = count.dataset.template.replace("{used}", used);
+    const over = used > max;
+    count.classList.toggle("gift-note__count--over", over);
+    const tooLong = note.dataset.tooLong;
+    if (over && problem) {
+      problem.textContent = tooLong;
+      problem.hidden = false;
+      note.setAttribute("aria-invalid", "true");
+      note.setAttribute("aria-describedby", "gift-note-hint gift-note-count gift-note-error");
+    } else if (problem && problem.textContent === tooLong) {
+      problem.hidden = true;
+      note.removeAttribute("aria-invalid");
+      note.setAttribute("aria-describedby", "gift-note-hint gift-note-count");
+    }
+  }
+
   function setUpGift(root) {
     const form = root.querySelector("[data-gift-form]");
     const dialog = root.querySelector("[data-gift-dialog]");
     if (!form || !dialog || typeof dialog.showModal !== "function") return;
     const opener = root.querySelector("[data-gift-open]");
     const createForm = dialog.querySelector("[data-gift-create-form]");
-    // Copying needs the Clipboard API (secure contexts); without it the link can be selected.
-    dialog.querySelectorAll("[data-gift-copy]").forEach((b) => { b.hidden = !navigator.clipboard; });
+    if (createForm) {
+      createForm.querySelector("[data-gift-email]")?.addEventListener("input", () => sendLabel(createForm));
+      createForm.querySelector("[data-gift-note]")?.addEventListener("input", () => countNote(createForm));
+    }
 
     const starting = () => dialog.dataset.initialState;
     form.addEventListener("submit", (event) => {
@@ -235,19 +283,6 @@
     dialog.querySelector("[data-gift-close]")?.addEventListener("click", () => dialog.close());
     dialog.addEventListener("close", () => opener?.focus());
     dialog.addEventListener("click", (event) => { if (event.target === dialog) dialog.close(); });
-    dialog.querySelectorAll("[data-gift-copy]").forEach((button) => {
-      button.addEventListener("click", async () => {
-        const section = button.closest("[data-state]");
-        const input = section.querySelector("[data-gift-url]");
-        const done = section.querySelector("[data-gift-copied]");
-        try {
-          await navigator.clipboard.writeText(input.value);
-          if (done) done.hidden = false;
-        } catch (_) {
-          input.select();  // let the reader copy by hand
-        }
-      });
-    });
     window.addEventListener("offline", () => {
       if (dialog.open && ["intro", "technical_error"].includes(dialog.dataset.state)) {
         showState(dialog, "offline");
@@ -260,6 +295,25 @@
   }
 
   document.querySelectorAll("[data-gift]").forEach(setUpGift);
+
+  // Copy buttons beside a gift link, in the dialog and on the gift page. Copying needs the
+  // Clipboard API (secure contexts); without it the button stays hidden and the link is
+  // plain selectable text.
+  document.querySelectorAll("[data-gift-copy]").forEach((button) => {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const box = button.closest(".gift-link");
+      const input = box.querySelector("[data-gift-url]");
+      const done = box.querySelector("[data-gift-copied]");
+      try {
+        await navigator.clipboard.writeText(input.value);
+        if (done) done.hidden = false;
+      } catch (_) {
+        input.select();  // let the reader copy by hand
+      }
+    });
+  });
 })();
 
 // ---- Reading list toggles ----------------------------------------------------------------
