@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from newsroom.extensions import db
 from newsroom.models import User
+from tests.browser.test_accessibility import serious
 from tests.conftest import stripe_config
 from tests.helpers import PASSWORD, SENTINEL
 from tests.mailbox import text_of
@@ -175,3 +176,41 @@ def test_login_from_the_paywall_without_digital_plus_says_so_with_the_offer(
     page.locator(".flashes a", has_text=text["offer"]).click()
     page.wait_for_url(lambda url: "/digital-plus?next=" in url)
     expect(page.locator("form[data-checkout] button")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_funnel_states_have_no_serious_violation(
+    page_factory, make_article, shop, smtp_server, live_server, lang, width
+):
+    found: dict = {}
+    article = make_article(locked=True)
+    email = f"axe-{lang}-{width}@example.com"
+    page = reader_page(page_factory, lang, width, True)
+
+    def check(name: str) -> None:
+        page.wait_for_load_state()
+        if problems := serious(page):
+            found[name] = problems
+
+    sign_up_from_the_paywall(page, article.slug, email)
+    check("Digital+ page, address not confirmed")
+    page.locator("form[data-checkout] button").click()
+    page.wait_for_url(lambda url: url.startswith(f"{shop.state.url}/pay/"))
+    page.get_by_role("button", name="Pay").click()
+    page.wait_for_url(lambda url: "/digital-plus/welcome" in url)
+    expect(page.get_by_role("heading", name=TEXT[lang]["active"])).to_be_visible(timeout=15000)
+    check("welcome, Digital+ active")
+    page.goto("/account")
+    expect(page.locator("[data-renews]")).to_have_count(1)
+    check("account, renewing")
+    smtp_server.wait_for(email)
+    confirmation = next(
+        mail for mail in smtp_server.to(email) if mail["Subject"] != TEXT[lang]["welcome_subject"]
+    )
+    [link] = site_links(confirmation, live_server)
+    page.goto(link)
+    page.goto(link)
+    expect(page.get_by_role("heading", name=TEXT[lang]["already"])).to_be_visible()
+    check("confirmation opened twice")
+    assert found == {}
