@@ -37,6 +37,7 @@ def site_environment(database_url: str, secret_key: str) -> dict[str, str]:
         "NEWSROOM_ENV": "production",
         "NEWSROOM_SITE_URL": SITE_URL,
         "NEWSROOM_MAIL_SERVER": "127.0.0.1",  # required in production; a run sends no mail
+        "NEWSROOM_CUSTOMER_SERVICE_EMAIL": "service@newsroom.test",  # so is a way to buy
         "NEWSROOM_TIMEZONE": TIMEZONE,
         "NEWSROOM_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
         "NEWSROOM_LOGIN_LIMIT_PER_ADDRESS": HIGH_LIMIT,

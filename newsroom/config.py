@@ -112,6 +112,12 @@ class Config:
     # Where Checkout and the customer portal live: the forms that lead there may go there.
     STRIPE_FORM_ACTION_ORIGINS = ["https://checkout.stripe.com", "https://billing.stripe.com"]
     BILLING_START_LIMIT = "10 per minute"  # Checkout and portal sessions started, per reader
+    # Customer service, named on the Digital+ page (where it sells Digital+ without Stripe)
+    # and wherever the site asks readers to write: an address, and optionally a phone number
+    # and opening hours as readers should read them ("weekdays 9-16").
+    CUSTOMER_SERVICE_EMAIL: str | None = None
+    CUSTOMER_SERVICE_PHONE: str | None = None
+    CUSTOMER_SERVICE_HOURS: str | None = None
 
 
 STRIPE_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PRICE_ID", "STRIPE_WEBHOOK_SECRET")
@@ -240,6 +246,15 @@ def _stripe(config: dict) -> str | None:
     return None
 
 
+def _sales_channel(config: dict) -> str | None:
+    if billing_configured(config) or config.get("CUSTOMER_SERVICE_EMAIL"):
+        return None
+    return (
+        "Readers have no way to get Digital+: set the Stripe settings (STRIPE_SECRET_KEY, "
+        "STRIPE_PRICE_ID, STRIPE_WEBHOOK_SECRET) or NEWSROOM_CUSTOMER_SERVICE_EMAIL, or both."
+    )
+
+
 # Each check returns what is wrong with the configuration, or None; add new ones here.
 PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
     _secret_key,
@@ -248,6 +263,7 @@ PRODUCTION_CHECKS: tuple[Callable[[dict], str | None], ...] = (
     _limit_storage,
     _mail_server,
     _stripe,
+    _sales_channel,
 )
 
 

@@ -112,6 +112,7 @@ def make_test_app(database_url: str, **overrides):
     }
     if overrides.get("ENV") == "production":
         config["MAIL_SERVER"] = "127.0.0.1"  # production refuses to start without one
+        config["CUSTOMER_SERVICE_EMAIL"] = "service@news.example"  # nor without a way to buy
     config.update(overrides)
     app = create_app(config)
     app.test_client_class = ClosingClient

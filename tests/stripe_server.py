@@ -276,7 +276,11 @@ class StripeStandIn:
             "locale": form.get("locale"),
             "price": form.get("line_items[0][price]"),
             "metadata": {"user_id": form.get("metadata[user_id]")},
-            "subscription_metadata": {"user_id": form.get("subscription_data[metadata][user_id]")},
+            "subscription_metadata": {
+                key.removeprefix("subscription_data[metadata][").removesuffix("]"): value
+                for key, value in form.items()
+                if key.startswith("subscription_data[metadata][")
+            },
             "subscription": None,
         }
         self.state.checkout_sessions[session_id] = session

@@ -147,6 +147,7 @@ def test_environment_sets_production_settings(monkeypatch):
     monkeypatch.setenv("NEWSROOM_MAIL_USERNAME", "newsroom")
     monkeypatch.setenv("NEWSROOM_MAIL_PASSWORD", "20261202")
     monkeypatch.setenv("NEWSROOM_MAIL_FROM", "News <news@news.example>")
+    monkeypatch.setenv("NEWSROOM_CUSTOMER_SERVICE_EMAIL", "service@news.example")
     app = create_app()
     assert app.config["SECRET_KEY"] == "s" * 40
     assert app.config["SECRET_KEY_FALLBACKS"] == ["1" * 32, "2" * 32]

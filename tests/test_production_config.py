@@ -83,6 +83,7 @@ def test_production_runs_on_http_only_when_allowed_by_name(tmp_path):
         "NEWSROOM_SITE_URL": "http://news.example",
         "REDIS_URL": "redis://127.0.0.1:6390/0",
         "NEWSROOM_MAIL_SERVER": "127.0.0.1",
+        "NEWSROOM_CUSTOMER_SERVICE_EMAIL": "service@news.example",
     }
     refused = run_flask(tmp_path, **environment)
     assert refused.returncode != 0
@@ -94,3 +95,35 @@ def test_production_runs_on_http_only_when_allowed_by_name(tmp_path):
 def test_production_starts_on_an_https_site_url(database_url):
     app = make_test_app(database_url, **SHARED)
     assert app.config["SITE_URL"] == "https://news.example"
+
+
+def test_production_refuses_to_start_with_no_way_to_get_digital_plus(database_url):
+    with pytest.raises(ConfigError, match="NEWSROOM_CUSTOMER_SERVICE_EMAIL"):
+        make_test_app(database_url, **SHARED, CUSTOMER_SERVICE_EMAIL=None)
+
+
+def test_production_starts_with_customer_service_or_stripe_alone(database_url):
+    serviced = make_test_app(database_url, **SHARED)
+    assert serviced.config["CUSTOMER_SERVICE_EMAIL"]
+    stripe = {
+        "STRIPE_SECRET_KEY": "sk_live_x",
+        "STRIPE_PRICE_ID": "price_1",
+        "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    }
+    sold = make_test_app(database_url, **SHARED, **stripe, CUSTOMER_SERVICE_EMAIL=None)
+    assert sold.config["STRIPE_SECRET_KEY"] == "sk_live_x"
+
+
+def test_production_reads_customer_service_from_the_environment(tmp_path):
+    environment = {
+        "NEWSROOM_ENV": "production",
+        "SECRET_KEY": "k" * 48,
+        "NEWSROOM_SITE_URL": "https://news.example",
+        "REDIS_URL": "redis://127.0.0.1:6390/0",
+        "NEWSROOM_MAIL_SERVER": "127.0.0.1",
+    }
+    refused = run_flask(tmp_path, **environment)
+    assert refused.returncode != 0
+    assert "NEWSROOM_CUSTOMER_SERVICE_EMAIL" in refused.stderr
+    allowed = run_flask(tmp_path, **environment, NEWSROOM_CUSTOMER_SERVICE_EMAIL="s@news.example")
+    assert allowed.returncode == 0, allowed.stderr

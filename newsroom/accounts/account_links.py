@@ -60,7 +60,8 @@ class EmailNotVerified(DomainError):
 
 
 def require_verified(user: User) -> None:
-    """Buying Digital+ and sending gifts by e-mail need an address the reader has confirmed."""
+    """Sending gifts by the site's mail needs an address the reader has confirmed (buying
+    Digital+ does not: the payment provider takes and checks the payer's address itself)."""
     if not user.is_verified:
         raise EmailNotVerified()
 

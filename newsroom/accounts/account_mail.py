@@ -30,13 +30,15 @@ def _to_account(user: User, template: str, subject: object, **context) -> None:
     queue_mail(db.session, to=user.email, template=template, subject=subject, user=user, **context)
 
 
-def send_verification(user: User) -> None:
+def send_verification(user: User, back: str | None = None) -> None:
+    """`back`: a path on this site (checked by the caller) the link returns the reader to;
+    the link's page checks it again, so an edited one leads nowhere off the site."""
     token = account_links.verification_token(user, signing_keys(), request_now())
     _to_account(
         user,
         "verify_email",
         _l("Confirm your e-mail address"),
-        link=site_url(url_for("account.verify", token=token)),
+        link=site_url(url_for("account.verify", token=token, next=back)),
         hours=account_links.VERIFY_LINK_SECONDS // 3600,
     )
 

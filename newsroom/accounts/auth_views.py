@@ -1,8 +1,13 @@
 """Log in, register, log out."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 from newsroom.accounts import account_mail, operations
 from newsroom.accounts.forms import (
@@ -12,6 +17,8 @@ from newsroom.accounts.forms import (
     weak_password_message,
 )
 from newsroom.accounts.session import start_session
+from newsroom.articles import queries
+from newsroom.billing import subscriptions
 from newsroom.core.signals import account_created, reader_logged_in
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
@@ -57,9 +64,31 @@ def login():
             reader_logged_in.send(user, session=db.session, now=request_now())
             db.session.commit()
             start_session(user)
+            _tell_what_the_account_opens(user, safe_next(form.next.data))
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+def _tell_what_the_account_opens(user: User, target: str | None) -> None:
+    """A reader who logs in on the way to Digital+ (the paywall's "Log in", the offer's)
+    without having it is told so, instead of meeting the same paywall without a word."""
+    if target is None or subscriptions.has_digital_plus(db.session, user.id, request_now()):
+        return
+    place = urlsplit(target)
+    try:
+        endpoint, args = current_app.url_map.bind("site").match(place.path, method="GET")
+    except (HTTPException, RoutingException):
+        return
+    message = _("You are logged in, but your account does not include Digital+.")
+    if endpoint == "billing.digital_plus":
+        flash(message, "info")  # the page itself is the offer
+    elif endpoint == "articles.show" and "gift" not in parse_qs(place.query):
+        article = queries.find_visible(db.session, args["slug"], request_now())
+        if article is not None and article.locked:
+            offer = url_for("billing.digital_plus", next=target)
+            link = Markup('<a href="{}">{}</a>').format(offer, _("See what Digital+ gives"))
+            flash(Markup("{} {}").format(message, link), "info")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -76,18 +105,12 @@ def register():
         user = _create_account(form)
         if user is not None:
             account_created.send(user, session=db.session, now=request_now())
-            account_mail.send_verification(user)
+            # The link returns the reader here, to the page they signed up from.
+            account_mail.send_verification(user, safe_next(form.next.data))
             db.session.commit()
             start_session(user)
-            flash(
-                _(
-                    "Welcome, %(name)s. Your account is ready. We have sent a link to "
-                    "%(email)s to confirm your address.",
-                    name=user.first_name,
-                    email=user.email,
-                ),
-                "success",
-            )
+            # The banner below says where the confirmation link went: said once, not twice.
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.first_name), "success")
             return _go_next(form.next.data)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status

@@ -1,15 +1,66 @@
-"""The page a refused account link shows: what went wrong and what to do, nothing changed."""
+"""The page a refused account link shows: what went wrong and the next step to take from
+there (a new link, the confirmation sent again, logging in), nothing changed."""
 
-from flask import Response
+from enum import Enum
+
+from flask import Response, make_response, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from newsroom.accounts import account_links
-from newsroom.web.errors import error_page
+from newsroom.web.errors import error_response
+from newsroom.web.helpers import wants_json
 
 
-def link_refused(refused: account_links.InvalidLink) -> Response:
+class Purpose(Enum):
+    """What the refused link was for: it decides the next step offered."""
+
+    VERIFY = "verify"
+    RESET = "reset"
+    EMAIL_CHANGE = "email_change"
+
+
+def link_refused(
+    refused: account_links.InvalidLink, purpose: Purpose, back: str | None = None
+) -> Response:
+    """`back`: the page the reader came from (a confirmation link's), checked by the caller."""
     title, message = _why(refused)
-    return error_page(refused.code, title, message, refused.status)
+    if wants_json():
+        return error_response(refused.code, message, refused.status)
+    html = render_template(
+        "account/link_refused.html",
+        title=title,
+        message=message,
+        status=refused.status,
+        step=_next_step(refused, purpose, back),
+    )
+    return make_response(html, refused.status)
+
+
+def _next_step(refused: account_links.InvalidLink, purpose: Purpose, back: str | None) -> dict:
+    """{"kind": "link" | "resend" | "logout", "label", ...}: one way on from here."""
+    if isinstance(refused, account_links.LinkForAnotherAccount):
+        return {"kind": "logout", "label": _("Log out")}
+    if purpose is Purpose.RESET:
+        return _link(_("Request a new link"), url_for("password.forgot"))
+    if purpose is Purpose.EMAIL_CHANGE:
+        target = url_for("account.email")
+        if current_user.is_authenticated:
+            return _link(_("Change e-mail address"), target)
+        return _link(_("Log in"), url_for("auth.login", next=target))
+    done = isinstance(refused, account_links.AlreadyVerified)
+    target = back or url_for("account.show")
+    if not current_user.is_authenticated:
+        # Logged in, the banner on every page offers to send the confirmation again.
+        label = _("Log in") if done else _("Log in to send the confirmation again")
+        return _link(label, url_for("auth.login", next=target))
+    if done or current_user.is_verified:
+        return _link(_("Continue"), target)
+    return {"kind": "resend", "label": _("Send the confirmation again"), "back": back}
+
+
+def _link(label: str, href: str) -> dict:
+    return {"kind": "link", "label": label, "href": href}
 
 
 def _why(refused: account_links.InvalidLink) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from flask_login import current_user, logout_user
 
 from newsroom.accounts import account_links, account_mail, operations
 from newsroom.accounts.forms import ForgotPasswordForm, ResetPasswordForm, weak_password_message
-from newsroom.accounts.link_pages import link_refused
+from newsroom.accounts.link_pages import Purpose, link_refused
 from newsroom.core import signing
 from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
@@ -82,7 +82,7 @@ def reset(token: str):
         )
     except account_links.InvalidLink as refused:
         count_failure()
-        return link_refused(refused)
+        return link_refused(refused, Purpose.RESET)
     except operations.WeakPassword:
         form.password.errors.append(weak_password_message())
         return render_template("password/reset.html", form=form, token=token), 400

@@ -21,7 +21,7 @@ from newsroom.accounts.forms import (
     PasswordForm,
     weak_password_message,
 )
-from newsroom.accounts.link_pages import link_refused
+from newsroom.accounts.link_pages import Purpose, link_refused
 from newsroom.billing import provider, stripe_events, subscriptions
 from newsroom.billing.gateway import ProviderUnavailable
 from newsroom.core import signing
@@ -29,7 +29,7 @@ from newsroom.database import begin_write
 from newsroom.extensions import db, limiter
 from newsroom.web.errors import error_page
 from newsroom.web.forms import ActionForm
-from newsroom.web.helpers import private, request_now, setting
+from newsroom.web.helpers import private, request_now, safe_next, setting
 from newsroom.web.limits import count_failure, credential_check, served
 
 bp = Blueprint("account", __name__)
@@ -46,13 +46,16 @@ def show():
         flash(_("Your password is changed. Other devices have been logged out."), "success")
         return redirect(url_for("account.show"))
     paid = stripe_events.account_billing(db.session, current_user.id)
+    status = subscriptions.status(db.session, current_user.id, request_now())
+    on_sale = provider.configured()
+    price = provider.price() if on_sale and status.active and paid.renews else None
     html = render_template(
         "account/show.html",
         form=form,
-        status=subscriptions.status(db.session, current_user.id, request_now()),
+        status=status,
         billing=paid,
-        billing_status_label=provider.status_label(paid.status),
-        on_sale=provider.configured(),
+        renewal_price=provider.amount_label(price.amount, price.currency) if price else None,
+        on_sale=on_sale,
     )
     return private(html, 400 if form.errors else 200)
 
@@ -92,6 +95,9 @@ def _link_account(salt: str):
 @bp.get("/account/verify/<token>")
 @credential_check("verify", account=_link_account(signing.VERIFY_EMAIL_SALT), methods=("GET",))
 def verify(token: str):
+    """Confirm the address, then back to the page the reader was on when it was sent: in
+    this browser at once, in another (a phone's mail app) after logging in there."""
+    back = safe_next(request.args.get("next"))
     try:
         account_links.verify_email(
             db.session,
@@ -103,10 +109,12 @@ def verify(token: str):
     except account_links.InvalidLink as refused:
         if not isinstance(refused, account_links.AlreadyVerified):
             count_failure()
-        return link_refused(refused)
+        return link_refused(refused, Purpose.VERIFY, back)
     db.session.commit()
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    return redirect(url_for("account.show" if current_user.is_authenticated else "auth.login"))
+    if current_user.is_authenticated:
+        return redirect(back or url_for("account.show"))
+    return redirect(url_for("auth.login", next=back))
 
 
 @bp.post("/account/verify")
@@ -118,16 +126,17 @@ def verify(token: str):
 )
 def resend_verification():
     form = ActionForm()
+    back = safe_next(form.next.data)
     if not form.validate_on_submit():
-        return redirect(url_for("account.show"))
+        return redirect(back or url_for("account.show"))
     begin_write(db.session)  # the account is read again under the lock the mail needs
     if current_user.is_verified:
         flash(_("Your e-mail address is already confirmed."), "info")
     else:
-        account_mail.send_verification(current_user)
+        account_mail.send_verification(current_user, back)
         db.session.commit()
         flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
-    return redirect(url_for("account.show"))
+    return redirect(back or url_for("account.show"))
 
 
 def _own_account() -> str:
@@ -191,7 +200,7 @@ def confirm_email(token: str):
         )
     except account_links.InvalidLink as refused:
         count_failure()
-        return link_refused(refused)
+        return link_refused(refused, Purpose.EMAIL_CHANGE)
     except operations.EmailTaken as taken:
         db.session.rollback()
         message = _(

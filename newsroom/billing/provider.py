@@ -2,10 +2,11 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
-from babel.numbers import get_currency_precision
+from babel.numbers import get_currency_precision, get_currency_symbol
 from flask import current_app
-from flask_babel import format_currency
+from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
 
 from newsroom.billing.gateway import Price, ProviderUnavailable, StripeGateway
@@ -79,15 +80,17 @@ def price_label(price: Price) -> str:
     return every[0] if count == 1 else every[1] % {"price": amount, "num": count}
 
 
-def status_label(status: str | None) -> str:
-    """Stripe's subscription status, as the account page names it."""
-    labels = {
-        "active": _("active"),
-        "trialing": _("trial"),
-        "past_due": _("payment failed"),
-        "canceled": _("cancelled"),
-        "unpaid": _("unpaid"),
-        "incomplete": _("payment not completed"),
-        "incomplete_expired": _("payment not completed"),
-    }
-    return labels.get(status or "", status or "")
+def amount_label(amount: int, currency: str) -> str:
+    """ "99 kr." (Danish), "DKK 99" (English): an amount in the minor unit as a reader reads
+    it, without decimals when it is whole, and an ISO code kept apart from the number."""
+    major = Decimal(amount) / 10 ** get_currency_precision(currency)
+    locale = get_locale()
+    if major == major.to_integral_value():
+        pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+        text = format_currency(major, currency, format=pattern, currency_digits=False)
+    else:
+        text = format_currency(major, currency)
+    symbol = get_currency_symbol(currency, locale)
+    if text.startswith(symbol) and symbol[-1:].isalpha():
+        text = f"{symbol}\N{NO-BREAK SPACE}{text[len(symbol) :]}"
+    return text

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from newsroom.billing import subscriptions
-from newsroom.billing.gateway import StripeGateway
+from newsroom.billing.gateway import Price, StripeGateway
 from newsroom.database import begin_write
 from newsroom.models import StripeCustomer, StripeEvent, Subscription, User
 
@@ -44,6 +44,7 @@ HANDLED_EVENTS = frozenset(
 )
 
 FetchSubscription = Callable[[str], dict | None]
+METADATA_VALUE_MAX = 500  # Stripe's limit on one metadata value
 
 
 def _instant(timestamp) -> datetime | None:
@@ -66,9 +67,15 @@ def checkout_params(
     success_url: str,
     cancel_url: str,
     locale: str,
+    back: str | None = None,
 ) -> dict:
     """The Checkout Session a reader is sent to: one Digital+ subscription, tied to them by
-    `client_reference_id` (and the subscription's metadata, for events that come first)."""
+    `client_reference_id` (and the subscription's metadata, for events that come first).
+    The metadata also keeps the reader's language and the page they came from, for the mail
+    that follows the purchase (the webhook has no reader's request to take them from)."""
+    metadata = {"user_id": str(user.id), "locale": locale}
+    if back and len(back) <= METADATA_VALUE_MAX:
+        metadata["return_path"] = back
     params = {
         "mode": "subscription",
         "line_items": [{"price": price_id, "quantity": 1}],
@@ -77,7 +84,7 @@ def checkout_params(
         "cancel_url": cancel_url,
         "locale": locale,
         "metadata": {"user_id": str(user.id)},
-        "subscription_data": {"metadata": {"user_id": str(user.id)}},
+        "subscription_data": {"metadata": metadata},
     }
     existing = customer_id(session, user.id)
     if existing:
@@ -109,45 +116,108 @@ def already_applied(session: Session, event_id: str) -> bool:
     return session.get(StripeEvent, event_id) is not None
 
 
+@dataclass(frozen=True)
+class Purchase:
+    """A Stripe subscription that has just become a reader's Digital+: what the mail after
+    the purchase tells them."""
+
+    reader: User
+    ends_at: datetime
+    renews: bool
+    price: Price | None
+    locale: str | None  # the language the reader bought in
+    return_path: str | None  # the page they came from (to be checked before use)
+
+
+@dataclass(frozen=True)
+class Applied:
+    outcome: str  # "applied", "duplicate" or "ignored"
+    purchase: Purchase | None = None  # a new Digital+ period, made by this event
+
+
 def apply_event(
     session: Session,
     event: dict,
     fetch: FetchSubscription,
     now: datetime,
     grace_days: int,
-) -> str:
+) -> Applied:
     """Apply one verified event: "applied", "duplicate" (seen before: nothing changes) or
     "ignored" (a type the site does not use, or about a subscription Stripe does not have).
-    The event id is recorded with its effect."""
+    The event id is recorded with its effect. Of all the events about one subscription,
+    only the one that makes its Digital+ period names a purchase: so whatever follows one
+    (the mail) happens once, however often and in whatever order Stripe delivers them."""
     if event["type"] not in HANDLED_EVENTS:
-        return "ignored"
+        return Applied("ignored")
     if already_applied(session, event["id"]):
-        return "duplicate"
+        return Applied("duplicate")
     subscription_id = subscription_id_of(event)
     # Read Stripe before writing anything, so no write lock is held across the network;
     # then take it and look again: a concurrent delivery may have applied the event since.
     current = fetch(subscription_id) if subscription_id else None
     begin_write(session)
     if already_applied(session, event["id"]):
-        return "duplicate"
+        return Applied("duplicate")
     if subscription_id and current is None:
         # Stripe has no such subscription (made in another account or mode, or deleted
         # for good): the event can never apply, so it is recorded and answered, not retried.
         log.warning("Stripe event %s ignored: no subscription %s", event["id"], subscription_id)
         session.add(StripeEvent(id=event["id"], type=event["type"], received_at=now))
         session.flush()
-        return "ignored"
+        return Applied("ignored")
     reader = None
     if event["type"] == "checkout.session.completed":
         reader = _reader(session, event["data"]["object"].get("client_reference_id"))
         customer = event["data"]["object"].get("customer")
         if reader is not None and isinstance(customer, str):
             link_customer(session, reader.id, customer)
+    purchase = None
     if current is not None:
-        apply_subscription(session, current, now, grace_days, reader)
+        known = _period_of(session, current["id"]) is not None
+        period = apply_subscription(session, current, now, grace_days, reader)
+        if period is not None and not known:
+            purchase = _purchase(session.get(User, period.user_id), period, current)
     session.add(StripeEvent(id=event["id"], type=event["type"], received_at=now))
     session.flush()
-    return "applied"
+    return Applied("applied", purchase)
+
+
+def _period_of(session: Session, subscription_id: str) -> Subscription | None:
+    return session.scalar(
+        select(Subscription).where(Subscription.stripe_subscription_id == subscription_id)
+    )
+
+
+def _purchase(reader: User, period: Subscription, subscription: dict) -> Purchase:
+    metadata = subscription.get("metadata") or {}
+    return Purchase(
+        reader=reader,
+        ends_at=period.ends_at,
+        renews=period.renews,
+        price=price_of(subscription),
+        locale=metadata.get("locale"),
+        return_path=metadata.get("return_path"),
+    )
+
+
+def price_of(subscription: dict) -> Price | None:
+    """What the subscription is charged: its item's Price (current API versions), or its
+    Plan (older ones, and localstripe)."""
+    items = (subscription.get("items") or {}).get("data") or []
+    if not items:
+        return None
+    price, plan = items[0].get("price") or {}, items[0].get("plan") or {}
+    amount = price.get("unit_amount", plan.get("amount"))
+    currency = price.get("currency") or plan.get("currency")
+    recurring = price.get("recurring") or plan
+    if amount is None or not currency:
+        return None
+    return Price(
+        amount=int(amount),
+        currency=str(currency).upper(),
+        interval=recurring.get("interval"),
+        interval_count=int(recurring.get("interval_count") or 1),
+    )
 
 
 def _reader(session: Session, user_id) -> User | None:
@@ -232,9 +302,7 @@ def apply_subscription(
     end = digital_plus_end(subscription, now, grace_days)
     if end is None:
         return None
-    period = session.scalar(
-        select(Subscription).where(Subscription.stripe_subscription_id == subscription["id"])
-    )
+    period = _period_of(session, subscription["id"])
     if period is None:
         owner = _owner(session, subscription, reader)
         if owner is None or end.ends_at <= now:

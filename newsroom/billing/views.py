@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from newsroom.billing import provider, stripe_events, subscriptions
+from newsroom.billing import provider, purchase_mail, stripe_events, subscriptions
 from newsroom.billing.gateway import InvalidEvent, ProviderUnavailable, verify_event
 from newsroom.extensions import csrf, db, limiter
 from newsroom.web.errors import error_page, error_response, retry_later
@@ -77,9 +77,8 @@ def checkout():
         return redirect(_offer_url(back), 303)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=_offer_url(back)), 303)
-    if not current_user.is_verified:
-        flash(_("Confirm your e-mail address first, then you can subscribe."), "info")
-        return redirect(_offer_url(back), 303)
+    # An address not yet confirmed is no reason to stop a sale: Checkout takes and checks
+    # the payer's own address, and the confirmation mail has gone already.
     if current_user.has_digital_plus:
         flash(_("You have Digital+. Enjoy reading."), "info")
         return redirect(url_for("account.show"), 303)
@@ -90,6 +89,7 @@ def checkout():
         success_url=site_url(url_for("billing.welcome", next=back)),
         cancel_url=site_url(_offer_url(back)),
         locale=str(get_locale()),
+        back=back,
     )
     try:
         with provider.gateway() as stripe:
@@ -158,13 +158,15 @@ def webhook():
         return error_response("invalid", "Not a valid Stripe event.", 400)
     try:
         with provider.gateway() as stripe:
-            outcome = stripe_events.apply_event(
+            applied = stripe_events.apply_event(
                 db.session,
                 event,
                 stripe.subscription,
                 request_now(),
                 int(setting("PAST_DUE_GRACE_DAYS")),
             )
+        if applied.purchase is not None:
+            purchase_mail.send_welcome(applied.purchase)
         db.session.commit()
     except ProviderUnavailable as failed:
         db.session.rollback()
@@ -175,4 +177,4 @@ def webhook():
         # committed first; the retry finds its effect and answers 200.
         db.session.rollback()
         return error_response("technical_error", "Applied concurrently; retry.", 503)
-    return jsonify({"received": event["id"], "outcome": outcome})
+    return jsonify({"received": event["id"], "outcome": applied.outcome})

@@ -147,6 +147,7 @@ def test_flask_cli_in_production_with_real_secret_starts(tmp_path):
         NEWSROOM_SITE_URL="https://news.example",
         REDIS_URL="redis://127.0.0.1:6390/0",
         NEWSROOM_MAIL_SERVER="127.0.0.1",
+        NEWSROOM_CUSTOMER_SERVICE_EMAIL="service@news.example",
     )
     assert result.returncode == 0, result.stderr
     assert "articles.show" in result.stdout

@@ -28,6 +28,7 @@ def server_env(database_url: str) -> dict[str, str]:
         "SECRET_KEY": SECRET,
         "NEWSROOM_ENV": "production",
         "NEWSROOM_MAIL_SERVER": "127.0.0.1",
+        "NEWSROOM_CUSTOMER_SERVICE_EMAIL": "service@newsroom.test",
         "NEWSROOM_PASSWORD_HASH_METHOD": FAST_HASH,
         "NEWSROOM_GIFT_CREATE_LIMIT": "1000 per minute",
         "NEWSROOM_SITE_URL": "http://newsroom.test",

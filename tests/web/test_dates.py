@@ -83,7 +83,7 @@ def test_dates_account_page_spells_the_day_the_british_way(client, auth, make_us
     user = make_user(digital_plus=True)
     auth.login(user.email)
     html = client.get("/account", headers={"Accept-Language": "en-GB"}).text
-    assert re.search(r"active until \d{1,2} [A-Z][a-z]+ \d{4}\.", html), html
+    assert re.search(r"Digital\+ ends on \d{1,2} [A-Z][a-z]+ \d{4}\.", html), html
 
 
 @pytest.mark.parametrize(
