@@ -146,3 +146,13 @@ def test_favicon_is_served_to_the_browser(page_factory):
     response = page.request.get(href)
     assert response.status == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_gift_link_box_keeps_its_margin(page_factory, make_article, viewport):
+    article = make_article(locked=True)
+    page = reader(page_factory, "en", viewport)
+    page.goto(f"/articles/{article.slug}?gift=not-a-token")
+    box = page.locator(".gift-note").bounding_box()
+    header = page.locator(".article__header").bounding_box()
+    assert header["y"] - (box["y"] + box["height"]) >= 12
