@@ -1,5 +1,6 @@
 """Stripe for the request: a gateway built from the settings, and the price shown."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -63,11 +64,24 @@ def price() -> Price | None:
     return found
 
 
-def price_label(price: Price) -> str:
-    """ "99,00 kr. a month": the price as the Digital+ page states it."""
-    amount = format_currency(
-        price.amount / 10 ** get_currency_precision(price.currency), price.currency
+def _amount(minor_units: int, currency: str) -> str:
+    """ "99 kr." and "DKK 99" for a whole amount, "99,50 kr." otherwise: the locale's
+    pattern, without the decimals a whole price does not need, and with the space CLDR
+    puts between a currency code and a digit (which Babel leaves out)."""
+    digits = get_currency_precision(currency)
+    whole = minor_units % 10**digits == 0
+    pattern = get_locale().currency_formats["standard"].pattern
+    if whole:
+        pattern = re.sub(r"\.0+", "", pattern)
+    text = format_currency(
+        minor_units / 10**digits, currency, format=pattern, currency_digits=not whole
     )
+    return re.sub(r"(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])", "\u00a0", text)
+
+
+def price_label(price: Price) -> str:
+    """ "99 kr. a month": the price as the Digital+ page states it."""
+    amount = _amount(price.amount, price.currency)
     count = price.interval_count
     every = {
         "year": (_("%(price)s a year", price=amount), _("%(price)s every %(num)d years")),

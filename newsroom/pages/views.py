@@ -1,4 +1,5 @@
-"""Site-wide pages: language choice and the footer's pages (contact, privacy, terms)."""
+"""Site-wide pages: language choice, the footer's pages (contact, privacy, terms), and what
+the header of every page shows."""
 
 from datetime import timedelta
 
@@ -15,9 +16,22 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from newsroom.gifting import browsers
+from newsroom.pages import header
+from newsroom.reading.sidebars import site_sections
 from newsroom.web.helpers import safe_next
 
 bp = Blueprint("site", __name__)
+
+
+@bp.record_once
+def _header_for_templates(state) -> None:
+    # Globals (not context variables), so that imported macros and error pages see them too.
+    state.app.jinja_env.globals.update(
+        site_sections=site_sections,
+        reader_pages=header.reader_pages,
+        digital_plus_offer=header.digital_plus_offer,
+    )
+
 
 ONE_YEAR = 60 * 60 * 24 * 365
 

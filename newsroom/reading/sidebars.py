@@ -1,10 +1,13 @@
 """The boxes beside every listing and article: jobs, most read, the reader's picks, and
 which listed articles the reader has saved. Each shared box is cached for every reader."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_login import current_user
+from sqlalchemy import func, select
 
+from newsroom.articles.models import visible_at
 from newsroom.core import clock
 from newsroom.extensions import db
 from newsroom.jobs import listings
@@ -30,6 +33,46 @@ def most_read_key(now: datetime, tz: str) -> str:
 
 def picks_key(reader: int | None) -> str:
     return f"picks:{reader}"
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    name: str
+
+
+def site_sections() -> list[Section]:
+    """The sections with an article visible now, in the site's order (by name, as the desk
+    lists them): the header's section bar. Kept like the other boxes."""
+
+    def load() -> list[Section]:
+        return sorted(_sections_visible_at(request_now()), key=lambda s: s.name.casefold())
+
+    return cached("site-sections", load)
+
+
+def _sections_visible_at(now) -> list[Section]:
+    """One step along the sections' listing index per section (a loose index scan), so the
+    cost follows the number of sections, not of articles; each named as its newest article
+    spells it."""
+    visible = visible_at(Article, now)
+    first = select(func.min(Article.section_slug).label("slug")).where(visible)
+    steps = first.cte(recursive=True)
+    after = (
+        select(func.min(Article.section_slug))
+        .where(visible, Article.section_slug > steps.c.slug)
+        .scalar_subquery()
+    )
+    steps = steps.union_all(select(after).where(steps.c.slug.is_not(None)))
+    name = (
+        select(Article.section)
+        .where(visible, Article.section_slug == steps.c.slug)
+        .order_by(Article.published_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(steps.c.slug, name).where(steps.c.slug.is_not(None)))
+    return [Section(slug, section) for slug, section in rows]
 
 
 def most_read() -> recommendations.Recommendations:

@@ -66,6 +66,12 @@ class Results:
     order: str
     count: int
     page: Page[Hit]
+    pages: int  # how many pages the count fills; 0 when nothing matched
+
+    @property
+    def past_the_last(self) -> bool:
+        """A page number beyond the results: the reader is sent back to the last page."""
+        return not self.page.items and self.page.has_previous
 
 
 def search(
@@ -82,7 +88,7 @@ def search(
     terms = terms_of(query)
     order = order if order in ORDERS else BEST
     if not terms:
-        return Results(terms, order, 0, Page([], max(1, number), False))
+        return Results(terms, order, 0, Page([], max(1, number), False), 0)
     matches = _backend(session)(terms, full=full_access)
     listing = queries.visible(now).join(matches.source, matches.joined_on)
     listing = listing.where(matches.condition)
@@ -105,7 +111,9 @@ def search(
             )
             locked_only = set(locked) - set(found)
     hits = [Hit(a, a.id in locked_only) for a in page.items]
-    return Results(terms, order, count or 0, Page(hits, page.number, page.has_next))
+    count = count or 0
+    pages = -(-count // per_page)
+    return Results(terms, order, count, Page(hits, page.number, page.has_next), pages)
 
 
 @dataclass(frozen=True)

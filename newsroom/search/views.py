@@ -25,12 +25,12 @@ def index():
         page_number(),
         setting("SEARCH_PER_PAGE"),
     )
-    if not results.page.items and results.page.has_previous:
-        abort(404)  # past the last page
+    if results.past_the_last and wants_json():
+        abort(404)
     shown = [(hit, finding.highlighted(hit.article, results.terms)) for hit in results.page.items]
     if wants_json():
         return jsonify(results_json(query, results, shown, full_access))
-    return render_template(
+    html = render_template(
         "search/index.html",
         query=query,
         results=results,
@@ -38,6 +38,8 @@ def index():
         full_access=full_access,
         saved_ids=saved_ids([hit.article for hit in results.page.items]),
     )
+    # Past the last page the search stays, with the way back; nothing for a cache to keep.
+    return html, 404 if results.past_the_last else 200
 
 
 def results_json(query: str, results: finding.Results, shown: list, full_access: bool) -> dict:
@@ -59,5 +61,6 @@ def results_json(query: str, results: finding.Results, shown: list, full_access:
         "count": results.count,
         "page": results.page.number,
         "has_next": results.page.has_next,
+        "pages": results.pages,
         "results": items,
     }

@@ -340,7 +340,7 @@ def test_article_page_share_links_use_the_site_url(client, make_article):
     article = make_article(headline="Share me")
     page = text_of(client.get(f"/articles/{article.slug}", headers={"Host": "evil.example"}))
     encoded = f"http%3A%2F%2Fnewsroom.test%2Farticles%2F{article.slug}"
-    assert "Share the article - relevant for others?" in page
+    assert "Share the article – relevant for others?" in page
     assert f'href="mailto:?subject=Share%20me&body={encoded}"' in page
     assert f'href="https://www.facebook.com/sharer/sharer.php?u={encoded}"' in page
     assert f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}" in page

@@ -282,13 +282,19 @@ def test_gift_dialog_offline_says_so_charges_nothing_and_leaves_by_itself(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_gift_dialog_for_a_visitor_offers_digital_plus_and_login(page_factory, make_article, lang):
+def test_gift_offer_for_a_visitor_is_the_paywall_and_the_gift_page(
+    page_factory, make_article, lang
+):
+    """Under the paywall of an article the reader cannot read there is no gift button (issue
+    24, item 8); the gift page, where a link may still lead, offers Digital+ and login."""
     article = make_article()
     page = reader(page_factory, lang)
-    dialog = open_dialog(page, article.slug)
-    upsell = dialog.locator("[data-state=login_required]")
+    page.goto(f"/articles/{article.slug}")
+    assert page.locator(".paywall").is_visible()
+    assert page.locator("[data-gift-open]").count() == 0
+    page.goto(f"/articles/{article.slug}/gift")
+    upsell = page.locator("[data-state=login_required]")
     assert TEXT[lang]["digital_plus"] in upsell.inner_text()
-    assert focused_text(page) == TEXT[lang]["digital_plus"]
     login = upsell.locator(f"a[href='/login?next=/articles/{article.slug}']")
     assert login.is_visible()
     assert duplicate_ids(page) == []
@@ -296,15 +302,18 @@ def test_gift_dialog_for_a_visitor_offers_digital_plus_and_login(page_factory, m
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_gift_dialog_for_a_reader_without_digital_plus_offers_it(
+def test_gift_offer_for_a_reader_without_digital_plus_is_the_paywall_and_the_gift_page(
     page_factory, make_user, make_article, lang
 ):
     article = make_article()
     user = make_user()
     page = reader(page_factory, lang)
     log_in(page, user.email, PASSWORD)
-    dialog = open_dialog(page, article.slug)
-    upsell = dialog.locator("[data-state=digital_plus_required]")
+    page.goto(f"/articles/{article.slug}")
+    assert page.locator(".paywall").is_visible()
+    assert page.locator("[data-gift-open]").count() == 0
+    page.goto(f"/articles/{article.slug}/gift")
+    upsell = page.locator("[data-state=digital_plus_required]")
     assert TEXT[lang]["digital_plus"] in upsell.inner_text()
     assert upsell.locator("a[href^='/digital-plus']").is_visible()
     assert script_errors(page) == []
@@ -431,7 +440,7 @@ def test_my_gifts_revokes_without_javascript_after_confirming(
     page.goto("/gifts")
     assert not page.get_by_role("button", name="Copy link").is_visible()
     assert not page.get_by_role("button", name="Yes, revoke the link").is_visible()
-    page.locator("summary").click()
+    page.locator("main summary").click()
     page.get_by_role("button", name="Yes, revoke the link").click()
     page.wait_for_url("**/gifts")
     with app.app_context():

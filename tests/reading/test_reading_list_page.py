@@ -189,10 +189,14 @@ def test_front_page_anonymous_cards_offer_the_reading_list_by_a_link_not_a_form(
     make_article()
     html = client.get("/").get_data(as_text=True)
     assert 'action="/reading-list/' not in html
-    assert 'class="button button--save" href="/reading-list/offer?next=/"' in html
+    assert 'class="bookmark" href="/reading-list/offer?next=/"' in html
 
 
-def test_nav_links_to_reading_list_when_logged_in(client, registered):
+def test_nav_links_to_reading_list_only_for_a_reader_who_has_one(client, auth, make_user):
+    auth.login(make_user().email)
+    assert 'href="/reading-list"' not in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user(digital_plus=True).email)
     assert 'href="/reading-list"' in client.get("/").get_data(as_text=True)
 
 

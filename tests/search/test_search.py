@@ -340,7 +340,7 @@ def test_search_result_links_section_and_author_with_lock_mark(client, make_inde
 def test_search_json_shape(client, make_indexed):
     make_indexed(slug="x", locked=True)
     data = get_json(client, "opening paragraph")
-    assert set(data) == {"query", "terms", "order", "count", "page", "has_next", "results"}
+    assert set(data) == {"query", "terms", "order", "count", "page", "has_next", "pages", "results"}
     assert data["query"] == "opening paragraph"
     assert data["terms"] == ["opening", "paragraph"]
     result = data["results"][0]
