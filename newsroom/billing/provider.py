@@ -3,9 +3,8 @@
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 
-from babel.numbers import get_currency_precision, get_currency_symbol
+from babel.numbers import get_currency_precision
 from flask import current_app
 from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
@@ -64,7 +63,7 @@ def price() -> Price | None:
     return found
 
 
-def _amount(minor_units: int, currency: str) -> str:
+def amount_label(minor_units: int, currency: str) -> str:
     """ "99 kr." and "DKK 99" for a whole amount, "99,50 kr." otherwise: the locale's
     pattern, without the decimals a whole price does not need, and with the space CLDR
     puts between a currency code and a digit (which Babel leaves out)."""
@@ -81,7 +80,7 @@ def _amount(minor_units: int, currency: str) -> str:
 
 def price_label(price: Price) -> str:
     """ "99 kr. a month": the price as the Digital+ page states it."""
-    amount = _amount(price.amount, price.currency)
+    amount = amount_label(price.amount, price.currency)
     count = price.interval_count
     every = {
         "year": (_("%(price)s a year", price=amount), _("%(price)s every %(num)d years")),
@@ -92,19 +91,3 @@ def price_label(price: Price) -> str:
     if every is None:
         return amount
     return every[0] if count == 1 else every[1] % {"price": amount, "num": count}
-
-
-def amount_label(amount: int, currency: str) -> str:
-    """ "99 kr." (Danish), "DKK 99" (English): an amount in the minor unit as a reader reads
-    it, without decimals when it is whole, and an ISO code kept apart from the number."""
-    major = Decimal(amount) / 10 ** get_currency_precision(currency)
-    locale = get_locale()
-    if major == major.to_integral_value():
-        pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
-        text = format_currency(major, currency, format=pattern, currency_digits=False)
-    else:
-        text = format_currency(major, currency)
-    symbol = get_currency_symbol(currency, locale)
-    if text.startswith(symbol) and symbol[-1:].isalpha():
-        text = f"{symbol}\N{NO-BREAK SPACE}{text[len(symbol) :]}"
-    return text
