@@ -10,8 +10,10 @@ from newsroom.articles.share import ShareLink, share_links
 from newsroom.extensions import db
 from newsroom.gifting import messages
 from newsroom.gifting.allowance import Allowance, allowance, this_months_gift
+from newsroom.gifting.giving import link_day_choices
 from newsroom.gifting.links import token_for
 from newsroom.gifting.policy import gift_policy
+from newsroom.gifting.models import PEOPLE_LIMITS
 from newsroom.models import Gift
 from newsroom.web.helpers import request_now, site_url
 
@@ -25,9 +27,9 @@ def allowance_json(allowance: Allowance) -> dict:
     }
 
 
-def gift_url(gift: Gift, slug: str) -> str:
-    token = token_for(gift, gift_policy())
-    return site_url(url_for("articles.show", slug=slug, gift=token))
+def gift_url(gift: Gift) -> str:
+    """The link the site hands out: the token in the path, where URL cleaners leave it."""
+    return site_url(url_for("gift_links.open", token=token_for(gift, gift_policy())))
 
 
 @dataclass
@@ -48,6 +50,10 @@ class Dialog:
     email: str = ""
     email_error: str | None = None
     mailed_text: str | None = None
+    # The giver's choices for a new link: how many people, how many days (giving.Shape).
+    people_choices: list[int] = field(default_factory=list)
+    day_choices: list[int] = field(default_factory=list)
+    shape_error: str | None = None
 
 
 def dialog_for(article) -> Dialog:
@@ -66,7 +72,7 @@ def dialog_for(article) -> Dialog:
     this_month = allowance(db.session, current_user.id, now, policy)
     gift = this_months_gift(db.session, current_user.id, article.id, now, policy)
     if gift is not None and gift.works(now):
-        url = gift_url(gift, article.slug)
+        url = gift_url(gift)
         share = share_links(url, article.headline)
         return Dialog(
             "given", this_month, gift, url, share, expires_text=messages.link_works_until(gift)
@@ -74,4 +80,5 @@ def dialog_for(article) -> Dialog:
     if this_month.remaining == 0:
         message = messages.allowance_renews(this_month)
         return Dialog("allowance_used", this_month, message=message)
-    return Dialog("intro", this_month)
+    days = [d for d in link_day_choices(policy) if d < policy.link_days]  # the longest: default
+    return Dialog("intro", this_month, people_choices=list(PEOPLE_LIMITS), day_choices=days)

@@ -23,8 +23,8 @@ from sqlalchemy.exc import OperationalError
 from newsroom.accounts import account_links
 from newsroom.articles import queries
 from newsroom.core.errors import DigitalPlusRequired, DomainError
-from newsroom.extensions import db, limiter
-from newsroom.gifting import gift_mail, giving, messages, report, requests, revoking
+from newsroom.extensions import csrf, db, limiter
+from newsroom.gifting import gift_mail, giving, messages, report, requests, revoking, showing
 from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
 from newsroom.gifting.dialog import (
@@ -36,7 +36,9 @@ from newsroom.gifting.dialog import (
 from newsroom.gifting.errors import (
     AllowanceUsed,
     InvalidLink,
+    InvalidLinkDays,
     InvalidNote,
+    InvalidPeopleLimit,
     InvalidRecipient,
     NoSuchGift,
     NotGiftable,
@@ -50,6 +52,8 @@ from newsroom.web.limits import served
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
+bp.add_app_template_global(showing.page_mark, "gift_mark")
+bp.after_app_request(showing.count_the_click_on)
 
 
 def _limit_key() -> str:
@@ -66,6 +70,20 @@ def _typed_address() -> str:
 
 def _not_mailing() -> bool:
     return not _typed_address()
+
+
+def _choice(name: str, error: type[DomainError]) -> int | None:
+    """A number the giver chose from the form (empty: none chosen)."""
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
+        raise error()
+    return int(raw)
+
+
+def _shape() -> giving.Shape:
+    return giving.Shape(_choice("people", InvalidPeopleLimit), _choice("days", InvalidLinkDays))
 
 
 def _mail_gift_link(article, url: str, to: str, gift: Gift | None) -> str:
@@ -138,9 +156,10 @@ def give(slug: str):
     if mail_to:  # checked before anything is given, so a refused mail charges nothing
         mail_to = gift_mail.recipient_address(mail_to)
         account_links.require_verified(current_user)
-    locale = str(get_locale())
-    result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale)
-    url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+    locale, shape = str(get_locale()), _shape()
+    result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale, shape)
+    plain = site_url(url_for("articles.show", slug=article.slug))  # a free article's own
+    url = gift_url(result.gift) if result.gift is not None else plain
     mailed_text = _mail_gift_link(article, url, mail_to, result.gift) if mail_to else None
     db.session.commit()
     if wants_json():
@@ -191,6 +210,18 @@ def _note_refused(error: InvalidNote) -> Response:
     return _page(g.gift_article, dialog, error.status)
 
 
+@bp.errorhandler(InvalidPeopleLimit)
+@bp.errorhandler(InvalidLinkDays)
+def _shape_refused(error: DomainError) -> Response:
+    db.session.rollback()
+    message = messages.shape_problem(error, giving.link_day_choices(gift_policy()))
+    if wants_json():
+        return error_response(error.code, message, error.status)
+    dialog = dialog_for(g.gift_article)
+    dialog.note, dialog.shape_error = request.form.get("note") or "", message
+    return _page(g.gift_article, dialog, error.status)
+
+
 @bp.errorhandler(NotGiftable)
 def _not_giftable(error: NotGiftable) -> Response:
     db.session.rollback()
@@ -233,13 +264,13 @@ def index():
     now = request_now()
     policy = gift_policy()
     page = report.gifts_of(db.session, current_user.id, page_number(), 20)
-    links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
+    links = {gift.id: gift_url(gift) for gift in page.items}
     figures = report.figures(db.session, [gift.id for gift in page.items])
     this_month = allowance(db.session, current_user.id, now, policy)
     if wants_json():
         response = jsonify(
             {
-                "gifts": [gift_json(g, links[g.id], figures[g.id]) for g in page.items],
+                "gifts": [gift_json(g, links[g.id], figures[g.id], now) for g in page.items],
                 "used": this_month.used,
                 "limit": this_month.limit,
                 "renews_on": this_month.renews_on.isoformat(),
@@ -318,6 +349,17 @@ def give_again(gift_id: int):
     db.session.commit()
     slug = result.gift.article.slug
     if wants_json():
-        return jsonify({"url": gift_url(result.gift, slug), **allowance_json(result.allowance)})
+        return jsonify({"url": gift_url(result.gift), **allowance_json(result.allowance)})
     flash(_("Here is a new link. Send it to whoever asked."), "success")
     return redirect(url_for("gifts.page", slug=slug), 303)
+
+
+@bp.post("/g/shown")
+@csrf.exempt  # the mark is the proof: signed for this page and this browser's own cookie
+def shown():
+    """A gift page's script: the page was shown (once visible), or with `read=1` its reader
+    reached the end of the article. Counts the open once per browser; answers nothing."""
+    if showing.count(request.form.get("mark", ""), read=request.form.get("read") == "1"):
+        log.info("a gift was opened")
+    db.session.commit()
+    return showing.forget(Response(status=204))
