@@ -12,8 +12,8 @@ from newsroom.gifting import messages
 from newsroom.gifting.allowance import Allowance, allowance, this_months_gift
 from newsroom.gifting.giving import link_day_choices
 from newsroom.gifting.links import token_for
-from newsroom.gifting.policy import gift_policy
 from newsroom.gifting.models import PEOPLE_LIMITS
+from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
 from newsroom.web.helpers import request_now, site_url
 
