@@ -6,7 +6,7 @@ from newsroom.billing import views as billing_views
 from newsroom.desk import catalogue_views, staff_views
 from newsroom.desk import views as desk_views
 from newsroom.gifting import views as gift_views
-from newsroom.pages import article_views, author_views, section_views
+from newsroom.pages import article_views, author_views, gift_link_views, section_views
 from newsroom.pages import views as page_views
 from newsroom.reading import views as reading_views
 from newsroom.search import views as search_views
@@ -18,6 +18,7 @@ BLUEPRINTS = [
     billing_views.bp,
     password_views.bp,
     article_views.bp,
+    gift_link_views.bp,
     gift_views.bp,
     reading_views.bp,
     section_views.bp,

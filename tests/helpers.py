@@ -17,6 +17,7 @@ FAST_HASH = "scrypt:1024:8:1"  # production uses n=2**17; tests need speed, not 
 PASSWORD = "Correct-horse-42"
 SENTINEL = "Kvartsuret i kælderen tæller baglæns"  # deep in every locked test body
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+GIFT_MARK = re.compile(r'data-gift-mark="([^"]+)"')
 
 
 def locked_body(paragraphs: int = 4) -> str:
@@ -97,8 +98,26 @@ def give(auth, article, **form):
     return auth.post(gift_path(article), json=True, data=form)
 
 
-def open_as(client, link: str, user_agent: str = BROWSER):
-    return client.get(link, headers={"User-Agent": user_agent})
+def open_as(client, link: str, user_agent: str = BROWSER, **kwargs):
+    """Fetch a gift link as `user_agent` would: that alone counts no open."""
+    return client.get(link, headers={"User-Agent": user_agent}, **kwargs)
+
+
+def gift_mark(response) -> str | None:
+    """The mark a gift page's script posts back once the page is shown."""
+    found = GIFT_MARK.search(response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def show_as(client, link: str, user_agent: str = BROWSER, read: bool = False, **kwargs):
+    """A person's browser with JavaScript: the gift page, then its script's word that the
+    page was shown (and with `read`, that its end was reached). Returns the page."""
+    response = open_as(client, link, user_agent, **kwargs)
+    mark = gift_mark(response)
+    if mark is not None:
+        data = {"mark": mark, **({"read": "1"} if read else {})}
+        client.post("/g/shown", data=data, headers={"User-Agent": user_agent}, **kwargs)
+    return response
 
 
 def only_gift(app) -> Gift:

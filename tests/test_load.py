@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from newsroom.extensions import db
 from newsroom.models import Gift
 from scripts.loopback import wait_until_up
-from tests.helpers import FAST_HASH, PASSWORD, SENTINEL, now_utc
+from tests.helpers import BROWSER, FAST_HASH, GIFT_MARK, PASSWORD, SENTINEL, now_utc
 from tests.servers import gunicorn_server
 from tests.visitor import Visitor
 
@@ -40,6 +40,7 @@ def server_env(database_url: str) -> dict[str, str]:
         # The run measures the site, not the limits: readers here share one address.
         "NEWSROOM_GIFT_CREATE_LIMIT": "100000 per minute",
         "NEWSROOM_GIFT_TOKEN_FAILURE_LIMIT": "100000 per minute",
+        "NEWSROOM_GIFT_READER_LIMIT": "100000 per minute",
     }
 
 
@@ -56,6 +57,8 @@ class Tally:
     gift_links: list[str] = field(default_factory=list)
     gift_opens_tried: int = 0
     gift_opens_served: int = 0
+    gift_shows_sent: int = 0  # the gift page's script telling the site it was shown
+    gift_shows_answered: int = 0
 
     @property
     def requests(self) -> int:
@@ -72,6 +75,8 @@ def call(tally: Tally, visitor: Visitor, method: str, path: str, **kw):
     try:
         if method == "GIFT":
             status, body = visitor.post_json(path)
+        elif method == "SHOWN":
+            status, body = visitor.request("POST", path, urlencode({"mark": kw["mark"]}))
         else:
             status, body = visitor.get(path, **kw)
     except CUT:  # a connection cut by a killed worker
@@ -135,10 +140,17 @@ def anonymous_loop(base, slugs, tally, stop: threading.Event, seed: int) -> None
                 continue
             with tally.lock:
                 tally.gift_opens_tried += 1
-            status, html = call(tally, Visitor(base), "GET", link)
+            reader = Visitor(base, headers={"User-Agent": BROWSER})
+            status, html = call(tally, reader, "GET", link)
             if status == 200 and SENTINEL in html:
                 with tally.lock:
                     tally.gift_opens_served += 1
+            if mark := GIFT_MARK.search(html or ""):  # the page's script: it was shown
+                with tally.lock:
+                    tally.gift_shows_sent += 1
+                if call(tally, reader, "SHOWN", "/g/shown", mark=mark[1])[0] == 204:
+                    with tally.lock:
+                        tally.gift_shows_answered += 1
             continue
         status, body = call(tally, visitor, "GET", path, **headers)
         if body is not None and SENTINEL in body:
@@ -263,7 +275,8 @@ def test_worker_killed_mid_run_leaves_counters_equal_to_rows(
     book = ledger(app)
     assert max(book.gifts_by_giver_month.values()) <= 5
     assert problems == []
-    assert tally.gift_opens_served <= book.opens <= tally.gift_opens_tried
+    # An open is a person whose page said it was shown: each reader here is a new browser.
+    assert tally.gift_shows_answered <= book.opens <= tally.gift_shows_sent
     assert [e for e in tally.server_errors if e.startswith("500")] == []
 
 
@@ -290,4 +303,5 @@ def test_load_run_keeps_every_invariant(app, database_url, make_user, make_artic
     assert tally.denied_subscribers == 0
     assert max(book.gifts_by_giver_month.values()) <= 5
     assert problems == []
-    assert book.opens == tally.gift_opens_tried == tally.gift_opens_served
+    assert tally.gift_opens_tried == tally.gift_opens_served
+    assert book.opens == tally.gift_shows_sent == tally.gift_shows_answered

@@ -26,6 +26,7 @@ class GiftState(StrEnum):
     INVALID = "invalid"
     WRONG_ARTICLE = "wrong_article"
     REVOKED = "revoked"
+    FULL = "full"  # opened by as many people as its giver allowed
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@ signed) or a link scanner or chat-preview bot (known by its user agent, from cra
 maintained list).
 
 Only ids the site issued are believed: the cookie carries the id and its signature, so a
-made-up or copied-bare value is no browser at all. New ids are minted at most
-GIFT_READER_LIMIT times per client, so one client cannot inflate "opened by" on its own.
+made-up or copied-bare value is no browser at all. A gift page hands a new id to every
+browser that comes without one, which costs nothing: an id counts only once the browser
+brings it back (gifting/showing.py), and at most GIFT_READER_LIMIT new people are counted
+per client, so one client cannot inflate "opened by" on its own.
 """
 
 import re
@@ -55,8 +57,8 @@ def known_browser() -> str | None:
     return browser if _ID.fullmatch(browser) else None
 
 
-def _may_mint() -> bool:
-    """One more new browser id for this client, within GIFT_READER_LIMIT."""
+def may_count() -> bool:
+    """One more new person in "opened by" for this client, within GIFT_READER_LIMIT."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return True
     limit = parse(setting("GIFT_READER_LIMIT"))
@@ -64,20 +66,18 @@ def _may_mint() -> bool:
 
 
 def recipient_browser() -> str | None:
-    """The id to count a gift open under: None for bots, a new one for a first visit (the
-    cookie is set on the way out), None again once this client has had its share of new
-    ids (the open still works; it adds no browser to "opened by")."""
+    """This browser's id on a gift page: None for bots, a new one for a first visit (the
+    cookie is set on the way out). Handing it out writes nothing anywhere."""
     if is_bot(request.headers.get("User-Agent")):
         return None
-    browser = known_browser()
+    browser = known_browser() or g.get("new_gift_reader")
     if browser is None:
-        if not _may_mint():
-            return None
         browser = g.new_gift_reader = secrets.token_hex(16)
     return browser
 
 
 def set_cookie(response: Response) -> Response:
+    """The browser's id, when this page minted one."""
     browser = g.pop("new_gift_reader", None)
     if browser is not None:
         response.set_cookie(

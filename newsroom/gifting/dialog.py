@@ -10,7 +10,9 @@ from newsroom.articles.share import ShareLink, share_links
 from newsroom.extensions import db
 from newsroom.gifting import messages
 from newsroom.gifting.allowance import Allowance, allowance, this_months_gift
+from newsroom.gifting.giving import link_day_choices
 from newsroom.gifting.links import token_for
+from newsroom.gifting.models import PEOPLE_LIMITS
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift
 from newsroom.web.helpers import request_now, site_url
@@ -25,9 +27,9 @@ def allowance_json(allowance: Allowance) -> dict:
     }
 
 
-def gift_url(gift: Gift, slug: str) -> str:
-    token = token_for(gift, gift_policy())
-    return site_url(url_for("articles.show", slug=slug, gift=token))
+def gift_url(gift: Gift) -> str:
+    """The link the site hands out: the token in the path, where URL cleaners leave it."""
+    return site_url(url_for("gift_links.open", token=token_for(gift, gift_policy())))
 
 
 @dataclass
@@ -50,6 +52,10 @@ class Dialog:
     mailed_text: str | None = None
     mailed: bool = False  # a mail just went: the send form is folded away
     mail_blocked: bool = False  # the giver's address is unconfirmed: no mail, copy the link
+    # The giver's choices for a new link: how many people, how many days (giving.Shape).
+    people_choices: list[int] = field(default_factory=list)
+    day_choices: list[int] = field(default_factory=list)
+    shape_error: str | None = None
 
 
 def dialog_for(article) -> Dialog:
@@ -75,7 +81,7 @@ def _giving_dialog(article) -> Dialog:
     gift = this_months_gift(db.session, current_user.id, article.id, now, policy)
     state = subscriber_state(gift is not None and gift.works(now), this_month)
     if state == "given":
-        url = gift_url(gift, article.slug)
+        url = gift_url(gift)
         share = share_links(url, article.headline)
         return Dialog(
             "given", this_month, gift, url, share, expires_text=messages.link_works_until(gift)
@@ -83,7 +89,8 @@ def _giving_dialog(article) -> Dialog:
     if state == "allowance_used":
         message = messages.allowance_renews(this_month)
         return Dialog("allowance_used", this_month, message=message)
-    return Dialog("intro", this_month)
+    days = [d for d in link_day_choices(policy) if d < policy.link_days]  # the longest: default
+    return Dialog("intro", this_month, people_choices=list(PEOPLE_LIMITS), day_choices=days)
 
 
 def subscriber_state(given: bool, this_month: Allowance) -> str:

@@ -26,6 +26,19 @@ class InvalidNote(DomainError):
     code = "invalid_note"
 
 
+class InvalidPeopleLimit(DomainError):
+    """A limit on how many people a link opens for outside 1-10."""
+
+    code = "invalid_people_limit"
+
+
+class InvalidLinkDays(DomainError):
+    """A life for a link that is not one of the choices (1, 7 or 30 days, at most the
+    site's GIFT_LINK_DAYS)."""
+
+    code = "invalid_link_days"
+
+
 class InvalidRecipient(DomainError):
     """A friend's address for a gift mail that is not an e-mail address."""
 

@@ -21,9 +21,16 @@ from newsroom.gifting.allowance import (
     plan_limit,
     this_months_gift,
 )
-from newsroom.gifting.errors import AllowanceUsed, InvalidNote, NoSuchGift, NotGiftable
+from newsroom.gifting.errors import (
+    AllowanceUsed,
+    InvalidLinkDays,
+    InvalidNote,
+    InvalidPeopleLimit,
+    NoSuchGift,
+    NotGiftable,
+)
 from newsroom.gifting.links import token_for
-from newsroom.gifting.models import NOTE_MAX_LENGTH
+from newsroom.gifting.models import LINK_DAYS, NOTE_MAX_LENGTH, PEOPLE_LIMITS
 from newsroom.models import Article, Gift, User
 
 
@@ -58,6 +65,32 @@ def clean_note(note: str | None) -> str | None:
     return note
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What the giver chose for a link: how many people it opens for (None: anyone with
+    it) and how many days it lasts (None: the site's GIFT_LINK_DAYS, the longest)."""
+
+    people_limit: int | None = None
+    link_days: int | None = None
+
+
+def link_day_choices(policy: Policy) -> list[int]:
+    """The lives a giver may choose, none longer than the site's."""
+    return [days for days in LINK_DAYS if days <= policy.link_days]
+
+
+def check_shape(shape: Shape, policy: Policy) -> Shape:
+    if shape.people_limit is not None and shape.people_limit not in PEOPLE_LIMITS:
+        raise InvalidPeopleLimit()
+    if shape.link_days is not None and shape.link_days not in link_day_choices(policy):
+        raise InvalidLinkDays()
+    return shape
+
+
+def _life(gift: Gift, policy: Policy) -> timedelta:
+    return timedelta(days=gift.link_days or policy.link_days)
+
+
 def give(
     session: Session,
     giver: User,
@@ -66,10 +99,12 @@ def give(
     policy: Policy,
     note: str | None = None,
     locale: str | None = None,
+    shape: Shape | None = None,
 ) -> GiftResult:
     """Create this month's gift of `article`, or return the one already made: for givers
     with Digital+ at `now` (DigitalPlusRequired otherwise). `locale` is the giver's
-    language, for mails about the gift that reach them later.
+    language, for mails about the gift that reach them later. `shape` limits the people
+    and the days the link opens for (refused, with nothing given, when out of range).
 
     The count-then-insert runs under a lock on the giver (BEGIN IMMEDIATE on SQLite, a row
     lock on PostgreSQL), so simultaneous requests cannot exceed the allowance; the unique
@@ -78,6 +113,7 @@ def give(
     if not has_digital_plus(session, giver.id, now):
         raise DigitalPlusRequired()
     note = clean_note(note)
+    shape = check_shape(shape or Shape(), policy)
     month = clock.month_key(now, policy.tz)
     renews_on = clock.next_month_start(now, policy.tz)
     if not article.locked:
@@ -91,7 +127,8 @@ def give(
     used = gifts_made(session, giver.id, month)
     limit = plan_limit(session, giver.id, now, policy.per_month)
     if existing is not None:
-        if not existing.works(now):
+        _reshape(existing, shape)
+        if not existing.works(now) or existing.is_full:
             _revive(session, existing, now, policy)
         if note is not None and note != existing.note:
             existing.note = note
@@ -109,22 +146,37 @@ def give(
         article_id=article.id,
         month=month,
         created_at=now,
-        expires_at=now + timedelta(days=policy.link_days),
+        expires_at=now + timedelta(days=shape.link_days or policy.link_days),
         note=note,
         locale=locale,
+        people_limit=shape.people_limit,
+        link_days=shape.link_days,
+        open_count=0,
     )
     session.add(gift)
     session.flush()
     return GiftResult(Allowance(used + 1, limit, renews_on), gift, True, token_for(gift, policy))
 
 
+def _reshape(gift: Gift, shape: Shape) -> None:
+    """Giving again with a new limit or life changes this month's link (days from its
+    creation); what is not given stays as it was."""
+    if shape.people_limit is not None:
+        gift.people_limit = shape.people_limit
+    if shape.link_days is not None and shape.link_days != gift.link_days:
+        gift.link_days = shape.link_days
+        gift.expires_at = gift.created_at + timedelta(days=shape.link_days)
+
+
 def _revive(session: Session, gift: Gift, now: datetime, policy: Policy) -> None:
-    """Give a revoked or expired gift again in its own month: the same slot (nothing more is
-    charged) under a new public id, so the new link opens and the old one stays dead."""
+    """Give a revoked, expired or full gift again in its own month: the same slot (nothing
+    more is charged) under a new public id, so the new link opens (for as many new people
+    as before) and the old one stays dead."""
     gift.public_id = secrets.token_hex(16)
     gift.created_at = now
-    gift.expires_at = now + timedelta(days=policy.link_days)
+    gift.expires_at = now + _life(gift, policy)
     gift.revoked_at = None
+    gift.open_count = 0
     session.flush()
 
 

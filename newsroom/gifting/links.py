@@ -1,19 +1,20 @@
-"""Gift links: the signed token for a gift, and what opening one gives the reader."""
+"""Gift links: the signed token for a gift, and what opening one gives the reader.
+
+Opening a link writes nothing: mail scanners and chat previews fetch links before people
+do. An open is counted when a person's browser showed the page (gifting/opens.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from newsroom.accounts.models import first_name
 from newsroom.articles.paywall import GiftState
 from newsroom.core import signing
-from newsroom.database import begin_write
 from newsroom.gifting.allowance import Policy
 from newsroom.gifting.models import works_at
-from newsroom.models import Gift, GiftOpen, User
+from newsroom.models import Article, Gift, GiftOpen, User
 
 
 def token_for(gift: Gift, policy: Policy) -> str:
@@ -27,8 +28,23 @@ class LinkCheck:
     state: GiftState
     giver_first_name: str | None = None
     note: str | None = None
-    # Set for a link that once was good (expired or revoked): its recipient may ask anew.
+    # Set for a link that once was good (expired, revoked, full): its recipient may ask anew.
     can_ask: bool = False
+    token: str | None = None  # the link's token, when the reader came with one
+    public_id: str | None = None  # the gift's, when the link opens: the page counts it
+
+
+def article_of(session: Session, token: str, now: datetime, policy: Policy) -> str | None:
+    """The slug of the article a gift link (`/g/<token>`) was given for, expired or not;
+    None for a token the site did not sign or whose gift is gone."""
+    check = signing.read_gift(token, policy.keys, now, policy.max_age_seconds)
+    if check.public_id is None:
+        return None
+    return session.scalar(
+        select(Article.slug)
+        .join(Gift, Gift.article_id == Article.id)
+        .where(Gift.public_id == check.public_id)
+    )
 
 
 def open_gift(
@@ -40,15 +56,14 @@ def open_gift(
     browser_id: str | None = None,
     user_id: int | None = None,
 ) -> LinkCheck:
-    """Check a gift link for this article and count the open when it is good.
+    """Check a gift link for this article. Opening never charges anything (the allowance
+    was spent when the gift was made) and counts nothing.
 
-    Opening never charges anything: the allowance was spent when the gift was made.
-    `browser_id` is the recipient browser's cookie (None for bots and link previews): each
-    browser is one row, so "opened by" counts people's browsers, never reloads or scanners.
-    """
+    A link its giver limited to N people is FULL once N browsers opened it, except for
+    those N (`browser_id`, the recipient's signed cookie) and the giver (`user_id`)."""
     check = signing.read_gift(token, policy.keys, now, policy.max_age_seconds)
     if check.public_id is None:
-        return LinkCheck(GiftState.EXPIRED if check.expired else GiftState.INVALID)
+        return LinkCheck(GiftState.EXPIRED if check.expired else GiftState.INVALID, token=token)
     row = session.execute(
         select(
             Gift.id,
@@ -57,54 +72,32 @@ def open_gift(
             Gift.expires_at,
             Gift.revoked_at,
             Gift.note,
+            Gift.open_count,
+            Gift.people_limit,
             User.name,
         )
         .join(User, User.id == Gift.giver_id)
         .where(Gift.public_id == check.public_id)
     ).first()
     if row is None:
-        return LinkCheck(GiftState.INVALID)
+        return LinkCheck(GiftState.INVALID, token=token)
     if row.article_id != article_id:
-        return LinkCheck(GiftState.WRONG_ARTICLE)
+        return LinkCheck(GiftState.WRONG_ARTICLE, token=token)
     name = first_name(row.name) or None  # a deleted giver is named by nobody
     if check.expired or not works_at(row, now):
         state = GiftState.REVOKED if row.revoked_at is not None else GiftState.EXPIRED
-        return LinkCheck(state, name, can_ask=name is not None)
-    # A SQLite read snapshot cannot be upgraded to a write once another request has
-    # committed, so the count is written in a fresh write transaction; the conditions are
-    # repeated there in case the gift was revoked in between.
-    begin_write(session)
-    counted = session.execute(
-        update(Gift)
-        .where(Gift.id == row.id, works_at(Gift, now))
-        .values(open_count=Gift.open_count + 1)
-    )
-    if counted.rowcount != 1:
-        return LinkCheck(GiftState.REVOKED, name, can_ask=name is not None)
-    if browser_id is not None and user_id != row.giver_id:  # the giver checking is no open
-        _remember_browser(session, row.id, browser_id, user_id, now)
-    return LinkCheck(GiftState.VALID, name, row.note)
+        return LinkCheck(state, name, can_ask=name is not None, token=token)
+    full = row.people_limit is not None and row.open_count >= row.people_limit
+    if full and user_id != row.giver_id and not _opened_by(session, row.id, browser_id):
+        return LinkCheck(GiftState.FULL, name, can_ask=name is not None, token=token)
+    return LinkCheck(GiftState.VALID, name, row.note, token=token, public_id=check.public_id)
 
 
-def _remember_browser(
-    session: Session, gift_id: int, browser_id: str, user_id: int | None, now: datetime
-) -> None:
-    seen = session.scalar(
-        select(GiftOpen).where(GiftOpen.gift_id == gift_id, GiftOpen.browser_id == browser_id)
-    )
-    if seen is None:
-        try:
-            with session.begin_nested():  # the same browser opening twice at once: one row
-                session.add(
-                    GiftOpen(gift_id=gift_id, browser_id=browser_id, user_id=user_id, opened_at=now)
-                )
-        except IntegrityError:
-            return
-    elif user_id is not None and seen.user_id is None:
-        seen.user_id = user_id
-    if seen is not None:
-        seen.opened_at = now  # the most recent open is the one a later account is credited to
-    session.flush()
+def _opened_by(session: Session, gift_id: int, browser_id: str | None) -> bool:
+    if browser_id is None:
+        return False
+    opened = exists().where(GiftOpen.gift_id == gift_id, GiftOpen.browser_id == browser_id)
+    return bool(session.scalar(select(opened)))
 
 
 def account_gift(session: Session, user_id: int, article_id: int, now: datetime) -> LinkCheck:

@@ -5,13 +5,14 @@ templates reach them as `messages`, so a wording (and its translation) cannot dr
 from datetime import timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from newsroom.core.errors import DomainError
 from newsroom.gifting.allowance import Allowance
 from newsroom.gifting.asked_here import AskedHere
-from newsroom.gifting.errors import InvalidNote, InvalidRecipient
-from newsroom.gifting.models import NOTE_MAX_LENGTH
+from newsroom.gifting.errors import InvalidNote, InvalidPeopleLimit, InvalidRecipient
+from newsroom.gifting.models import NOTE_MAX_LENGTH, PEOPLE_LIMITS
 from newsroom.gifting.requests import Asker
 from newsroom.models import Gift
 from newsroom.web.i18n import local_date
@@ -89,6 +90,31 @@ def note_problem(error: InvalidNote) -> str:
     if str(error) == "too_long":
         return note_too_long()
     return _("The note can hold only ordinary text: no control or direction characters.")
+
+
+def shape_problem(error: DomainError, day_choices: list[int]) -> str:
+    """Why a limit on people or a life for a link was refused; nothing was given."""
+    if isinstance(error, InvalidPeopleLimit):
+        return _(
+            "A link can open for %(least)d to %(most)d people, or for anyone who has it. "
+            "Nothing was given.",
+            least=PEOPLE_LIMITS.start,
+            most=PEOPLE_LIMITS.stop - 1,
+        )
+    return _(
+        "A link can last %(choices)s days. Nothing was given.",
+        choices=", ".join(str(days) for days in day_choices),
+    )
+
+
+def opened_by(opens: int, read: int) -> str:
+    """What My gifts says a link achieved with its readers: people, not fetches."""
+    people = ngettext("Opened by %(num)d person", "Opened by %(num)d people", opens)
+    return _("%(people)s, read to the end by %(read)d", people=people, read=read)
+
+
+def days_left(days: int) -> str:
+    return ngettext("%(num)d day left", "%(num)d days left", days)
 
 
 def link_works_until(gift: Gift) -> str:

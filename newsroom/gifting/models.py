@@ -1,4 +1,5 @@
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,6 +8,8 @@ from newsroom.articles.models import Article
 from newsroom.core.orm import Base, UTCDateTime, utcnow
 
 NOTE_MAX_LENGTH = 280
+PEOPLE_LIMITS = range(1, 11)  # how many people a giver may let a link open for
+LINK_DAYS = (1, 7, 30)  # the lives a giver may choose, none longer than GIFT_LINK_DAYS
 SIGNUP = "signup"
 DIGITAL_PLUS = "digital_plus"
 
@@ -30,7 +33,13 @@ class Gift(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    open_count: Mapped[int] = mapped_column(default=0)  # every good open, people or not
+    # The people (browsers that showed the page) counted against `people_limit` since the
+    # link was last given; "opened by" on My gifts counts every one, from gift_opens.
+    open_count: Mapped[int] = mapped_column(default=0)
+    # At most this many people may open the link (None: no limit), chosen by the giver.
+    people_limit: Mapped[int | None] = mapped_column()
+    # The life the giver chose in days (None: the site's GIFT_LINK_DAYS, the longest).
+    link_days: Mapped[int | None] = mapped_column()
     # Plain text from the giver for the recipient, at most NOTE_MAX_LENGTH characters.
     note: Mapped[str | None] = mapped_column(String(NOTE_MAX_LENGTH))
     # The giver's interface language when giving: mails to the giver about it use it.
@@ -45,6 +54,17 @@ class Gift(Base):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    def days_left(self, now: datetime) -> int:
+        """Whole days (begun) until the link stops opening; 0 once it no longer does."""
+        if not self.works(now):
+            return 0
+        return math.ceil((self.expires_at - now) / timedelta(days=1))
+
+    @property
+    def is_full(self) -> bool:
+        """As many people as the giver allowed have opened the link."""
+        return self.people_limit is not None and self.open_count >= self.people_limit
+
 
 def works_at(gift, now: datetime):
     """ "This gift link still opens at `now`": not revoked, and `expires_at` (the first
@@ -56,8 +76,10 @@ def works_at(gift, now: datetime):
 
 
 class GiftOpen(Base):
-    """One recipient browser (by its first-party cookie) that opened a gift; bots and link
-    previews never get a row. `user_id` is filled once that browser logs in or registers."""
+    """One person who opened a gift: a recipient browser (by its signed first-party cookie)
+    that showed the page, as its script or its next click told the site (gifting/opens.py).
+    Fetching the link alone never makes a row. `user_id` is filled once that browser logs
+    in or registers; `read_at` once its script saw the end of the article."""
 
     __tablename__ = "gift_opens"
     __table_args__ = (
@@ -71,6 +93,7 @@ class GiftOpen(Base):
     browser_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class GiftOutcome(Base):

@@ -21,27 +21,30 @@ def gifts_of(session: Session, giver_id: int, number: int, per_page: int) -> Pag
 
 @dataclass(frozen=True)
 class Figures:
-    """What one gift achieved: distinct recipient browsers, accounts and Digital+ it led to,
-    and the requests for a new link (those not yet answered)."""
+    """What one gift achieved: the people who opened it (browsers that showed the page),
+    those of them whose page reached the end of the article, accounts and Digital+ it led
+    to, and the requests for a new link (those not yet answered)."""
 
     opens: int = 0
     signups: int = 0
     subscriptions: int = 0
     requests: int = 0
     pending_requests: int = 0
+    read: int = 0
 
 
 def figures(session: Session, gift_ids: list[int]) -> dict[int, Figures]:
     """Figures for a page of gifts, in three grouped queries whatever the page size."""
     if not gift_ids:
         return {}
-    opens = dict(
-        session.execute(
-            select(GiftOpen.gift_id, func.count(GiftOpen.id))
+    opens = {
+        gift_id: (n, read)
+        for gift_id, n, read in session.execute(
+            select(GiftOpen.gift_id, func.count(GiftOpen.id), func.count(GiftOpen.read_at))
             .where(GiftOpen.gift_id.in_(gift_ids))
             .group_by(GiftOpen.gift_id)
-        ).all()
-    )
+        )
+    }
     outcomes: dict[tuple[int, str], int] = {
         (gift_id, kind): n
         for gift_id, kind, n in session.execute(
@@ -64,10 +67,11 @@ def figures(session: Session, gift_ids: list[int]) -> dict[int, Figures]:
     }
     return {
         gift_id: Figures(
-            opens.get(gift_id, 0),
+            opens.get(gift_id, (0, 0))[0],
             outcomes.get((gift_id, SIGNUP), 0),
             outcomes.get((gift_id, DIGITAL_PLUS), 0),
             *requests.get(gift_id, (0, 0)),
+            read=opens.get(gift_id, (0, 0))[1],
         )
         for gift_id in gift_ids
     }

@@ -49,7 +49,7 @@ def ask_again(
     gift = session.scalar(select(Gift).where(Gift.public_id == check.public_id))
     if gift is None or gift.article_id != article_id:
         raise InvalidLink()
-    if not check.expired and gift.works(now):
+    if not check.expired and gift.works(now) and not gift.is_full:
         raise InvalidLink()  # the link works: there is nothing to ask for
     giver = session.get(User, gift.giver_id)
     waiting = list(

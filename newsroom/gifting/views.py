@@ -24,8 +24,17 @@ from sqlalchemy.exc import OperationalError
 from newsroom.accounts import account_links
 from newsroom.articles import queries
 from newsroom.core.errors import DigitalPlusRequired, DomainError
-from newsroom.extensions import db, limiter
-from newsroom.gifting import asked_here, gift_mail, giving, messages, report, requests, revoking
+from newsroom.extensions import csrf, db, limiter
+from newsroom.gifting import (
+    asked_here,
+    gift_mail,
+    giving,
+    messages,
+    report,
+    requests,
+    revoking,
+    showing,
+)
 from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
 from newsroom.gifting.dialog import (
@@ -38,7 +47,9 @@ from newsroom.gifting.errors import (
     AllowanceUsed,
     InvalidAskerAddress,
     InvalidLink,
+    InvalidLinkDays,
     InvalidNote,
+    InvalidPeopleLimit,
     InvalidRecipient,
     NoSuchGift,
     NotGiftable,
@@ -51,6 +62,8 @@ from newsroom.web.limits import served
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
+bp.add_app_template_global(showing.page_mark, "gift_mark")
+bp.after_app_request(showing.count_the_click_on)
 
 
 def _limit_key() -> str:
@@ -62,7 +75,7 @@ def _mail_limit_key() -> str:
 
 
 # What each endpoint takes, as a form or as a JSON object; anything else is refused.
-GIFT_FIELDS = {"note": str, "email": str}
+GIFT_FIELDS = {"note": str, "email": str, "people": int, "days": int}
 ASK_FIELDS = {"gift": str, "email": str}
 MAILED = "mailed"  # the flash category of "Sent to ...": the page folds the send form away
 
@@ -82,6 +95,20 @@ def _not_mailing() -> bool:
         return not _typed_address()
     except InvalidBody:  # refused before anything is sent
         return True
+
+
+def _choice(name: str, error: type[DomainError]) -> int | None:
+    """A number the giver chose (empty: none chosen)."""
+    raw = _gift_body().get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
+        raise error()
+    return int(raw)
+
+
+def _shape() -> giving.Shape:
+    return giving.Shape(_choice("people", InvalidPeopleLimit), _choice("days", InvalidLinkDays))
 
 
 def _answer(
@@ -136,9 +163,10 @@ def give(slug: str):
     if mail_to:  # checked before anything is given, so a refused mail charges nothing
         mail_to = gift_mail.recipient_address(mail_to)
         account_links.require_verified(current_user)
-    locale = str(get_locale())
-    result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale)
-    url = site_url(url_for("articles.show", slug=article.slug, gift=result.token))
+    locale, shape = str(get_locale()), _shape()
+    result = giving.give(db.session, current_user, article, now, gift_policy(), note, locale, shape)
+    plain = site_url(url_for("articles.show", slug=article.slug))  # a free article's own
+    url = gift_url(result.gift) if result.gift is not None else plain
     mailed_text = None
     if mail_to:  # the answer says where it went, once; the address is kept nowhere
         gift_mail.mail_gift_link(db.session, current_user, article, url, mail_to, result.gift)
@@ -194,6 +222,18 @@ def _note_refused(error: InvalidNote) -> Response:
     return _page(g.gift_article, dialog, error.status)
 
 
+@bp.errorhandler(InvalidPeopleLimit)
+@bp.errorhandler(InvalidLinkDays)
+def _shape_refused(error: DomainError) -> Response:
+    db.session.rollback()
+    message = messages.shape_problem(error, giving.link_day_choices(gift_policy()))
+    if wants_json():
+        return error_response(error.code, message, error.status)
+    dialog = dialog_for(g.gift_article)
+    dialog.note, dialog.shape_error = request.form.get("note") or "", message
+    return _page(g.gift_article, dialog, error.status)
+
+
 @bp.errorhandler(NotGiftable)
 def _not_giftable(error: NotGiftable) -> Response:
     db.session.rollback()
@@ -236,7 +276,7 @@ def index():
     now = request_now()
     policy = gift_policy()
     page = report.gifts_of(db.session, current_user.id, page_number(), 20)
-    links = {gift.id: gift_url(gift, gift.article.slug) for gift in page.items}
+    links = {gift.id: gift_url(gift) for gift in page.items}
     figures = report.figures(db.session, [gift.id for gift in page.items])
     askers = requests.waiting_askers(db.session, [gift.id for gift in page.items])
     this_month = allowance(db.session, current_user.id, now, policy)
@@ -244,7 +284,7 @@ def index():
         response = jsonify(
             {
                 "gifts": [
-                    gift_json(g, links[g.id], figures[g.id], askers.get(g.id, []))
+                    gift_json(g, links[g.id], figures[g.id], askers.get(g.id, []), now)
                     for g in page.items
                 ],
                 "used": this_month.used,
@@ -352,7 +392,7 @@ def give_again(gift_id: int):
     g.gift_article = giving.own_gift(db.session, current_user.id, gift_id).article
     answer = requests.send_new_link(db.session, current_user, gift_id, now, gift_policy())
     gift = answer.result.gift
-    url = gift_url(gift, gift.article.slug)
+    url = gift_url(gift)
     for asker in answer.mail_to:
         gift_mail.mail_new_link(db.session, current_user, gift, url, asker)
     db.session.commit()
@@ -361,3 +401,14 @@ def give_again(gift_id: int):
         return jsonify({"url": url, "mailed_to": mailed, **allowance_json(answer.result.allowance)})
     flash(messages.new_link_sent(mailed), "success")
     return redirect(url_for("gifts.page", slug=gift.article.slug), 303)
+
+
+@bp.post("/g/shown")
+@csrf.exempt  # the mark is the proof: signed for this page and this browser's own cookie
+def shown():
+    """A gift page's script: the page was shown (once visible), or with `read=1` its reader
+    reached the end of the article. Counts the open once per browser; answers nothing."""
+    if showing.count(request.form.get("mark", ""), read=request.form.get("read") == "1"):
+        log.info("a gift was opened")
+    db.session.commit()
+    return showing.forget(Response(status=204))

@@ -19,7 +19,7 @@ from newsroom.articles.feeds import atom_feed
 from newsroom.delivery.keys import keys_for
 from newsroom.delivery.public import add_keys
 from newsroom.extensions import db, limiter
-from newsroom.gifting import browsers
+from newsroom.gifting import browsers, showing
 from newsroom.gifting.policy import gift_policy
 from newsroom.pages.article_page import (
     article_record,
@@ -87,16 +87,14 @@ def show(slug: str):
     )
     g.gift_rejected = opening.link_refused
     add_keys(*keys_for(article))  # its section and author too: the byline and section link
-    if opening.gift_counted:
-        db.session.commit()  # the open count, which also ends the write lock it took
     if wants_json():
         response = jsonify(article_json(article, opening.access))
     else:
         response = make_response(render_article(article, opening))
     if opening.state is not None and opening.access.full:
         remember_read(article, opening.state)  # after rendering, and never at the page's cost
-    if opening.gift_counted:
-        browsers.set_cookie(response)  # the recipient browser's id, when this open minted one
+    if opening.gift_opened:
+        showing.set_cookies(response)  # the browser's id and the mark that counts the open
     return with_article_headers(response, opening.access, gift_link=opening.link_given)
 
 

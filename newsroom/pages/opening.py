@@ -25,8 +25,8 @@ class Opening:
     digital_plus: bool  # the reader has Digital+ now
 
     @property
-    def gift_counted(self) -> bool:
-        """A good gift link was opened and counted: the caller commits the count."""
+    def gift_opened(self) -> bool:
+        """A good gift link was opened (nothing is counted until the page is shown)."""
         return self.link_given and self.gift is not None and self.gift.state is GiftState.VALID
 
     @property

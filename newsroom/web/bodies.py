@@ -68,6 +68,8 @@ def _form_fields(declared: Mapping[str, type]) -> MultiDict:
             continue
         if len(values) > 1:
             raise InvalidBody(_("The field “%(name)s” is given more than once.", name=name))
+        if kind is int and not values[0].strip():
+            continue  # a form's empty choice ("no limit") is a field left out, like JSON null
         if kind is int and not (values[0].isascii() and values[0].strip().lstrip("-").isdigit()):
             raise InvalidBody(_mistyped(name, kind))
         fields.add(name, values[0].strip() if kind is int else values[0])

@@ -1,4 +1,5 @@
-"""One structured line per request: never the query string (gift tokens) nor any body."""
+"""One structured line per request: never the query string (gift tokens), a token in the
+path (`/g/<token>`, `/preview/<token>`: the route is logged instead) nor any body."""
 
 import json
 import logging
@@ -8,6 +9,12 @@ import time
 from flask import Flask, Response, g, request
 
 access_log = logging.getLogger("newsroom.access")
+
+
+def _loggable_path() -> str:
+    if request.url_rule is not None and "token" in (request.view_args or {}):
+        return request.url_rule.rule
+    return request.path
 
 
 def init_app(app: Flask) -> None:
@@ -33,7 +40,7 @@ def init_app(app: Flask) -> None:
             json.dumps(
                 {
                     "method": request.method,
-                    "path": request.path,
+                    "path": _loggable_path(),
                     "endpoint": request.endpoint,
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,

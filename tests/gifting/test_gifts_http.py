@@ -15,7 +15,7 @@ from newsroom.gifting import allowance, giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Article, Gift
 from tests.conftest import POSTGRES_URL
-from tests.helpers import SENTINEL, csrf_token
+from tests.helpers import SENTINEL, csrf_token, show_as
 
 SITE = "http://newsroom.test"
 JSON = {"Accept": "application/json"}
@@ -87,7 +87,8 @@ def test_gift_create_new_answers_201_with_link_and_allowance(
     assert response.status_code == 201
     body = response.get_json()
     renews_on = clock.next_month_start(clock.now(), app.config["TIMEZONE"])
-    assert body["url"].startswith(f"{SITE}/articles/{locked.slug}?gift=")
+    assert body["url"].startswith(f"{SITE}/g/")  # the token in the path, where cleaners leave it
+    assert "?" not in body["url"]
     assert (body["used"], body["limit"], body["remaining"]) == (1, 5, 4)
     assert body["renews_on"] == renews_on.isoformat()
     assert gift_rows(app) == 1
@@ -257,7 +258,7 @@ def test_gift_create_builds_links_on_the_site_url_not_the_host_header(
     response = client.post(gift_path(locked), headers={**headers, "Host": "evil.example"})
     assert response.status_code == 201
     body = response.get_json()
-    assert body["url"].startswith(f"{SITE}/articles/")
+    assert body["url"].startswith(f"{SITE}/g/")
     assert all("evil.example" not in link["href"] for link in body["share"])
 
 
@@ -274,7 +275,7 @@ def test_gift_form_new_redirects_to_the_link_page(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "private, no-store"
-    assert f"{SITE}/articles/{locked.slug}?gift=" in html
+    assert f"{SITE}/g/" in html
     assert "You have given <span data-gift-used>1</span> of <span data-gift-limit>5</span>" in html
     assert "Your gift link is ready." in html
     assert gift_rows(app) == 1
@@ -306,7 +307,7 @@ def test_gift_page_for_an_article_given_this_month_shows_its_link(
     form_post(client, gift_path(locked))
     client.get(gift_path(locked))  # the flash is shown once
     html = client.get(gift_path(locked)).get_data(as_text=True)
-    assert f"{SITE}/articles/{locked.slug}?gift=" in html
+    assert f"{SITE}/g/" in html
     assert "The link works until" in html
     assert "Create gift link" not in html
 
@@ -323,7 +324,7 @@ def test_gift_page_for_this_months_expired_gift_offers_a_new_link_not_the_dead_o
     response = client.get(gift_path(locked))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert dead.split("gift=", 1)[1] not in html
+    assert dead.removeprefix("/g/") not in html
     assert "The link works until" not in html
     assert "Create gift link" in html
     again = auth.post(gift_path(locked), json=True).get_json()
@@ -411,7 +412,7 @@ def test_gift_link_open_creates_no_login(gift_link, anonymous):
 
 
 def test_gift_link_open_counts_the_open_and_not_the_allowance(app, gift_link, anonymous):
-    anonymous.get(gift_link)
+    show_as(anonymous, gift_link)
     gift = only_gift(app)
     assert gift.open_count == 1
     with app.app_context():
@@ -422,8 +423,8 @@ def test_gift_link_open_counts_the_open_and_not_the_allowance(app, gift_link, an
 def test_gift_link_scanner_first_then_the_human_still_reads(app, gift_link, anonymous):
     scanner = app.test_client()
     assert SENTINEL in scanner.get(gift_link, headers={"User-Agent": "LinkPreview/1.0"}).text
-    assert SENTINEL in anonymous.get(gift_link).get_data(as_text=True)
-    assert only_gift(app).open_count == 2
+    assert SENTINEL in show_as(anonymous, gift_link).get_data(as_text=True)
+    assert only_gift(app).open_count == 1  # the person, not the scanner
     assert gift_rows(app) == 1
 
 
@@ -459,7 +460,7 @@ def test_gift_link_revoked_shows_paywall_with_note(app, gift_link, auth, anonymo
 
 def test_gift_link_on_another_article_shows_its_paywall(gift_link, anonymous, make_article):
     other = make_article()
-    token = gift_link.split("?gift=", 1)[1]
+    token = gift_link.removeprefix("/g/")
     response = anonymous.get(f"/articles/{other.slug}?gift={token}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -534,8 +535,8 @@ def test_gifts_page_lists_gifts_newest_first_with_their_state(
     assert html.index("A live gift") < html.index("A revoked gift") < html.index("An old gift")
     assert "Revoked" in html
     assert "Expired" in html
-    assert f"{SITE}/articles/{live.slug}?gift=" in html
-    assert "0 browsers" in html
+    assert f"{SITE}/g/" in html
+    assert "Opened by 0 people, read to the end by 0" in html
 
 
 def test_gifts_page_shows_this_months_allowance(
@@ -546,11 +547,13 @@ def test_gifts_page_shows_this_months_allowance(
     assert "You have given 1 of 5." in html
 
 
-def test_gifts_page_counts_the_browsers_that_opened(app, gift_link, anonymous, client):
-    anonymous.get(gift_link)
-    anonymous.get(gift_link)  # the same browser again
-    app.test_client().get(gift_link)  # another browser
-    assert "2 browsers" in client.get("/gifts").get_data(as_text=True)
+def test_gifts_page_counts_the_people_who_opened(app, gift_link, anonymous, client):
+    show_as(anonymous, gift_link)
+    show_as(anonymous, gift_link, read=True)  # the same browser again, reading to the end
+    show_as(app.test_client(), gift_link)  # another browser
+    app.test_client().get(gift_link)  # a fetch without script or cookies: nobody
+    html = client.get("/gifts").get_data(as_text=True)
+    assert "Opened by 2 people, read to the end by 1" in html
 
 
 def test_gifts_page_requires_login(client):
