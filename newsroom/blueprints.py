@@ -5,6 +5,7 @@ from newsroom.accounts import views as account_views
 from newsroom.billing import views as billing_views
 from newsroom.desk import catalogue_views, staff_views
 from newsroom.desk import views as desk_views
+from newsroom.gifting import shown_views
 from newsroom.gifting import views as gift_views
 from newsroom.pages import article_views, author_views, gift_link_views, section_views
 from newsroom.pages import views as page_views
@@ -20,6 +21,7 @@ BLUEPRINTS = [
     article_views.bp,
     gift_link_views.bp,
     gift_views.bp,
+    shown_views.bp,
     reading_views.bp,
     section_views.bp,
     author_views.bp,

@@ -26,7 +26,7 @@ log = logging.getLogger("newsroom.gifts")
 COOKIE = "gift_shown"
 SALT = "gift-shown"
 MAX_AGE = 60 * 60 * 24  # a recipient who reads on and clicks within a day
-GIFT_PAGES = frozenset({"gift_links.open", "gifts.shown"})
+GIFT_PAGES = frozenset({"gift_links.open", "gift_shown.shown"})
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from newsroom.accounts import account_links
 from newsroom.articles import queries
 from newsroom.core.errors import DigitalPlusRequired, DomainError
-from newsroom.extensions import csrf, db, limiter
+from newsroom.extensions import db, limiter
 from newsroom.gifting import (
     asked_here,
     gift_mail,
@@ -33,7 +33,6 @@ from newsroom.gifting import (
     report,
     requests,
     revoking,
-    showing,
 )
 from newsroom.gifting.allowance import allowance
 from newsroom.gifting.api import gift_json, given_json
@@ -62,8 +61,6 @@ from newsroom.web.limits import served
 
 bp = Blueprint("gifts", __name__)
 log = logging.getLogger("newsroom.gifts")
-bp.add_app_template_global(showing.page_mark, "gift_mark")
-bp.after_app_request(showing.count_the_click_on)
 
 
 def _limit_key() -> str:
@@ -97,18 +94,10 @@ def _not_mailing() -> bool:
         return True
 
 
-def _choice(name: str, error: type[DomainError]) -> int | None:
-    """A number the giver chose (empty: none chosen)."""
-    raw = _gift_body().get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3:
-        raise error()
-    return int(raw)
-
-
 def _shape() -> giving.Shape:
-    return giving.Shape(_choice("people", InvalidPeopleLimit), _choice("days", InvalidLinkDays))
+    """The giver's choices, whole numbers by the body's declaration (giving checks them)."""
+    people, days = (_gift_body().get(name) for name in ("people", "days"))
+    return giving.Shape(int(people) if people else None, int(days) if days else None)
 
 
 def _answer(
@@ -401,14 +390,3 @@ def give_again(gift_id: int):
         return jsonify({"url": url, "mailed_to": mailed, **allowance_json(answer.result.allowance)})
     flash(messages.new_link_sent(mailed), "success")
     return redirect(url_for("gifts.page", slug=gift.article.slug), 303)
-
-
-@bp.post("/g/shown")
-@csrf.exempt  # the mark is the proof: signed for this page and this browser's own cookie
-def shown():
-    """A gift page's script: the page was shown (once visible), or with `read=1` its reader
-    reached the end of the article. Counts the open once per browser; answers nothing."""
-    if showing.count(request.form.get("mark", ""), read=request.form.get("read") == "1"):
-        log.info("a gift was opened")
-    db.session.commit()
-    return showing.forget(Response(status=204))

@@ -210,7 +210,7 @@ def test_send_a_new_link_mails_it_to_the_asker_in_their_language_and_forgets_the
     assert mail["Subject"] == subject
     text = text_of(mail)
     assert intro in text
-    new_link = next(line for line in text.splitlines() if "gift=" in line).strip()
+    new_link = next(line for line in text.splitlines() if "/g/" in line).strip()
     assert "Karen gave you this article" in open_as(app.test_client(), new_link).text
     [request] = waiting(app)
     assert request.email is None and request.answered_at is not None
@@ -224,7 +224,7 @@ def test_send_a_new_link_without_an_address_mails_nobody(app, link, client, auth
         old_id = db.session.scalar(select(Gift.id))
     body = auth.post(f"/gifts/{old_id}/renew", json=True).get_json()
     assert body["mailed_to"] == []
-    assert "gift=" in body["url"]
+    assert "/g/" in body["url"]
     assert smtp_server.to(ANNA) == []
 
 

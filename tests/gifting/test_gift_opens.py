@@ -249,7 +249,7 @@ def test_a_shorter_life_sets_the_expiry_and_the_days_left(
     [
         ("people", "0", "invalid_people_limit"),
         ("people", "11", "invalid_people_limit"),
-        ("people", "two", "invalid_people_limit"),
+        ("people", "two", "invalid_body"),
         ("people", "-1", "invalid_people_limit"),
         ("days", "2", "invalid_link_days"),
         ("days", "60", "invalid_link_days"),
@@ -263,7 +263,9 @@ def test_out_of_range_choices_are_refused_and_nothing_is_given(
     assert response.status_code == 400
     body = response.get_json()
     assert body["error"] == code
-    assert "Nothing was given." in body["message"]
+    # Not a number at all is refused with the body's field named, before any giving.
+    expected = "“people”" if code == "invalid_body" else "Nothing was given."
+    assert expected in body["message"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Gift.id))) == 0
 

@@ -59,7 +59,7 @@ def test_json_null_is_a_field_left_out(logged_in, make_article):
 @pytest.mark.parametrize(
     ("body", "says"),
     [
-        ({"notes": "typo"}, "“notes” is not a field here. The fields are: email, note."),
+        ({"notes": "typo"}, "“notes” is not a field here. The fields are: days, email, note, people."),
         ({"note": 5}, "The field “note” must be text."),
         ({"note": ["a"]}, "The field “note” must be text."),
         ({"email": True}, "The field “email” must be text."),
@@ -90,7 +90,7 @@ def test_gift_form_with_unknown_or_repeated_fields_is_refused(
 
 def test_a_refusal_is_in_danish_for_a_danish_reader(app, logged_in, make_article):
     response = post_json(logged_in, gift_path(make_article()), {"noter": "x"}, lang="da")
-    refused(response, "“noter” er ikke et felt her. Felterne er: email, note.")
+    refused(response, "“noter” er ikke et felt her. Felterne er: days, email, note, people.")
 
 
 def test_a_refused_form_without_javascript_gets_a_page(app, client, auth, subscriber, make_article):
