@@ -26,7 +26,7 @@ from werkzeug.http import parse_cookie
 from newsroom.accounts.operations import parse_session_id
 from newsroom.accounts.session import SESSION_USER
 from newsroom.core import clock
-from newsroom.delivery.frames import fill
+from newsroom.delivery.frames import fill, reader_token
 from newsroom.delivery.keeper import PageKeeper
 from newsroom.delivery.page_cache import host_refused, prefers_json
 from newsroom.gifting.allowance import Policy
@@ -114,9 +114,9 @@ class SubscriberPages:
         config = self.app.config
         signed_in = parse_session_id(data.get(SESSION_USER))
         secret = data.get(config["WTF_CSRF_FIELD_NAME"])
-        token = self.keeper.tokens.get(("csrf", secret)) if isinstance(secret, str) else None
-        if signed_in is None or token is None:
-            raise NotKept
+        if signed_in is None or not isinstance(secret, str):
+            raise NotKept  # making a CSRF secret changes the session: the app does that
+        token = self.keeper.tokens.get(("csrf", secret)) or self.new_token(environ)
         user_id, session_version = signed_in
         slug = environ["PATH_INFO"][len(PREFIX) :]
         accept_language = environ.get("HTTP_ACCEPT_LANGUAGE", "")
@@ -164,6 +164,12 @@ class SubscriberPages:
                 body, lambda: self.remember_read(user_id, page.article_id, now, parts)
             )
         return [body]
+
+    def new_token(self, environ: dict) -> str:
+        """Flask-WTF's token for a session that has its secret already (nothing in the session
+        changes), made in a request context of the app's own, then remembered."""
+        with self.app.request_context(dict(environ)):
+            return reader_token()
 
     def read(self, user_id: int, article_id: int, now) -> ReaderParts:
         try:

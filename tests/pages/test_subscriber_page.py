@@ -240,3 +240,15 @@ def test_switched_off_with_the_page_cache(app, reader):
     app.config["PAGE_CACHE_SECONDS"] = 0
     client.get(PAGE)
     assert not served_before_the_app(app, client)[1]
+
+
+def test_a_reader_new_to_this_process_gets_their_token_made_before_the_app(app, reader):
+    """Another app process keeps no token for the session: it makes the reader's own."""
+    _user, client = reader
+    client.get(PAGE)
+    app.extensions["newsroom.page_cache"].tokens.clear()
+    page, fast = served_before_the_app(app, client)
+    assert fast
+    token = CSRF_META.search(text_of(page))[1]
+    saved = client.post(f"/reading-list/{SLUG}", data={"csrf_token": token})
+    assert saved.status_code in (302, 303)
