@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from newsroom.gifting import browsers
+from newsroom.gifting import browsers, showing
 from newsroom.pages import header
 from newsroom.reading.sidebars import site_sections
 from newsroom.web.helpers import safe_next
@@ -69,7 +69,8 @@ def site_cookies() -> list[dict]:
             "name": config["SESSION_COOKIE_NAME"],
             "purpose": _(
                 "Keeps you logged in while you browse, holds the security token of the site's "
-                "forms, and carries one-off messages such as “saved”."
+                "forms, carries one-off messages such as “saved”, and remembers that you asked "
+                "a giver for a new link."
             ),
             "lifetime": _("Until you close the browser"),
         },
@@ -84,10 +85,18 @@ def site_cookies() -> list[dict]:
         {
             "name": browsers.COOKIE,
             "purpose": _(
-                "Set when you open a gift link, so the giver sees how many different browsers "
-                "opened it. It holds a random number, not who you are."
+                "Set when you open a gift link, so the giver sees how many people opened it. "
+                "It holds a random number, not who you are."
             ),
             "lifetime": _lasting(browsers.MAX_AGE),
+        },
+        {
+            "name": showing.COOKIE,
+            "purpose": _(
+                "Set by a gift page when your browser runs no script: your next click on the "
+                "site tells the giver that a person opened the link. Removed once it has."
+            ),
+            "lifetime": _lasting(showing.MAX_AGE),
         },
         {
             "name": "lang",

@@ -42,6 +42,15 @@ def test_privacy_lists_every_cookie_the_site_sets(client, auth, make_user):
     listed = set(re.findall(r"<td><code>([^<]+)</code></td>", client.get("/privacy").text))
     assert seen <= listed
     assert "gift_reader" in listed  # the gift recipient's browser, counted on My gifts
+    assert "gift_shown" in listed  # without JavaScript, the click that counts an open
+
+
+def test_contact_page_names_customer_service_when_the_site_has_it(app, client):
+    assert "Customer service" not in client.get("/contact").text
+    app.config["CUSTOMER_SERVICE_EMAIL"] = "service@newsroom.example"
+    danish = client.get("/contact", headers={"Accept-Language": "da"}).text
+    assert "Kundeservice" in danish
+    assert 'href="mailto:service@newsroom.example"' in danish
 
 
 def test_privacy_says_why_and_how_long_in_danish(client):
