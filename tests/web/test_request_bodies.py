@@ -59,7 +59,10 @@ def test_json_null_is_a_field_left_out(logged_in, make_article):
 @pytest.mark.parametrize(
     ("body", "says"),
     [
-        ({"notes": "typo"}, "“notes” is not a field here. The fields are: days, email, note, people."),
+        (
+            {"notes": "typo"},
+            "“notes” is not a field here. The fields are: days, email, note, people.",
+        ),
         ({"note": 5}, "The field “note” must be text."),
         ({"note": ["a"]}, "The field “note” must be text."),
         ({"email": True}, "The field “email” must be text."),
