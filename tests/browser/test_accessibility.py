@@ -4,6 +4,8 @@ and phone width: no critical or serious violation."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from newsroom.extensions import db
+from newsroom.models import User
 from tests.browser.conftest import log_in
 from tests.browser.test_gift_dialog import DESKTOP, DIALOG, MOBILE, give_now
 from tests.helpers import BROWSER, PASSWORD, local_path
@@ -170,3 +172,38 @@ def test_the_check_finds_a_serious_violation(page_factory):
     page.goto("/contact")
     page.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert any(rule == "image-alt" for rule, _impact, _nodes in serious(page))
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_desk_pages_have_no_serious_violation(
+    app, page_factory, make_user, make_article, lang, viewport
+):
+    article = make_article()
+    admin = make_user(name="Ada Admin", verified=True)
+    with app.app_context():
+        db.session.get(User, admin.id).role = "admin"
+        db.session.commit()
+    found: dict = {}
+    desk = reader(page_factory, lang, viewport)
+    log_in(desk, admin.email, PASSWORD)
+    for path in (
+        "/desk",
+        "/desk/articles/new",
+        f"/desk/articles/{article.id}",
+        f"/desk/articles/{article.id}/preview",
+        f"/desk/articles/{article.id}/revisions",
+        f"/desk/articles/{article.id}/delete",
+        "/desk/audit",
+        "/desk/sections",
+        "/desk/authors",
+        "/desk/staff",
+    ):
+        response = desk.goto(path)
+        assert response.status == 200, path
+        check(desk, found, path)
+    desk.goto("/desk/articles/new")
+    desk.locator("form[action='/desk/articles/new'] button[type=submit]").click()
+    desk.locator("[aria-invalid=true]").first.wait_for()
+    check(desk, found, "new article with errors")
+    assert found == {}
