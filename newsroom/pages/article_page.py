@@ -3,26 +3,30 @@ their own parts filled in; the record behind it, cached; the headers it goes out
 
 import logging
 
-from flask import Response, render_template, request, session, url_for
+from flask import Response, g, jsonify, make_response, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsroom.articles import queries
-from newsroom.articles.api import LOCKED_PART_CLASS, json_ld
+from newsroom.articles.api import LOCKED_PART_CLASS, article_json, json_ld
 from newsroom.articles.paywall import Access, Grant
 from newsroom.articles.queries import ArticleRecord
 from newsroom.articles.share import share_links
 from newsroom.delivery.frames import render_in_frame
 from newsroom.delivery.keeper import sync_content_version
+from newsroom.delivery.keys import keys_for
+from newsroom.delivery.public import add_keys
 from newsroom.extensions import db
+from newsroom.gifting import browsers, showing
 from newsroom.gifting.allowance import Allowance
 from newsroom.gifting.dialog import dialog_for
-from newsroom.pages.opening import Opening
+from newsroom.gifting.policy import gift_policy
+from newsroom.pages.opening import Opening, open_article
 from newsroom.reading import history, recommendations
 from newsroom.reading.sidebars import recommended, top_jobs
 from newsroom.web.cache import cached
-from newsroom.web.helpers import request_now, setting, site_url
+from newsroom.web.helpers import request_now, setting, site_url, wants_json
 from newsroom.web.i18n import format_locale
 
 log = logging.getLogger("newsroom.articles")
@@ -178,3 +182,28 @@ def remember_read(article: ArticleRecord, state: history.ReaderState) -> None:
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("could not record a read of article %s", article_id)
+
+
+def article_answer(article: ArticleRecord, token: str | None, now) -> Response:
+    """The article page (or its JSON) for the reader at hand, opened with the gift token the
+    request came with, if any; `g.gift_rejected` tells the token-failure limit."""
+    opening = open_article(
+        db.session,
+        article,
+        current_user.id,
+        token,
+        now,
+        gift_policy(),
+        browser_id=browsers.recipient_browser,
+    )
+    g.gift_rejected = opening.link_refused
+    add_keys(*keys_for(article))  # its section and author too: the byline and section link
+    if wants_json():
+        response = jsonify(article_json(article, opening.access))
+    else:
+        response = make_response(render_article(article, opening))
+    if opening.state is not None and opening.access.full:
+        remember_read(article, opening.state)  # after rendering, and never at the page's cost
+    if opening.gift_opened:
+        showing.set_cookies(response)  # the browser's id and the mark that counts the open
+    return with_article_headers(response, opening.access, gift_link=opening.link_given)

@@ -11,23 +11,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
 from newsroom.articles import old_slugs, queries
-from newsroom.articles.api import article_json, article_summary
+from newsroom.articles.api import article_summary
 from newsroom.articles.feeds import atom_feed
-from newsroom.delivery.keys import keys_for
-from newsroom.delivery.public import add_keys
 from newsroom.extensions import db, limiter
-from newsroom.gifting import browsers, showing
-from newsroom.gifting.policy import gift_policy
-from newsroom.pages.article_page import (
-    article_record,
-    remember_read,
-    render_article,
-    with_article_headers,
-)
-from newsroom.pages.opening import open_article
+from newsroom.pages.article_page import article_answer, article_record
 from newsroom.reading.sidebars import recommended, saved_ids, top_jobs
 from newsroom.web.helpers import page_number, request_now, setting, site_url, wants_json
 
@@ -75,27 +64,7 @@ def show(slug: str):
         return redirect(url_for("articles.show", slug=moved, **request.args), 301)
     if article is None or not article.is_visible(now):
         abort(404)
-    token = request.args.get("gift")
-    opening = open_article(
-        db.session,
-        article,
-        current_user.id,
-        token,
-        now,
-        gift_policy(),
-        browser_id=browsers.recipient_browser,
-    )
-    g.gift_rejected = opening.link_refused
-    add_keys(*keys_for(article))  # its section and author too: the byline and section link
-    if wants_json():
-        response = jsonify(article_json(article, opening.access))
-    else:
-        response = make_response(render_article(article, opening))
-    if opening.state is not None and opening.access.full:
-        remember_read(article, opening.state)  # after rendering, and never at the page's cost
-    if opening.gift_opened:
-        showing.set_cookies(response)  # the browser's id and the mark that counts the open
-    return with_article_headers(response, opening.access, gift_link=opening.link_given)
+    return article_answer(article, request.args.get("gift"), now)
 
 
 @bp.get("/feed.xml")
