@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from newsroom.desk import publishing
 from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.gifting.policy import gift_policy
-from newsroom.models import PendingPurge
+from newsroom.models import PendingPurge, User
 from scripts.varnish import varnish_available, varnish_server
 from tests.conftest import POSTGRES_URL, make_test_app
-from tests.helpers import FAST_HASH, PASSWORD, SENTINEL
+from tests.helpers import FAST_HASH, PASSWORD, SENTINEL, now_utc
 from tests.servers import gunicorn_server
 from tests.visitor import Visitor
 
@@ -253,3 +254,33 @@ def test_cache_keeps_one_copy_per_language(cache, make_article):
     assert chosen.cache == "HIT" and "Log ind" in chosen.text
     # Any other language is the site's English, kept once.
     assert fetch(cache, "/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).cache == "HIT"
+
+
+@pytest.mark.parametrize("change", ["lock", "unpublish"])
+def test_a_desk_change_empties_the_shared_cache_at_once(
+    app, cache, make_article, make_user, change
+):
+    """L8 through a real Varnish: the desk's own operations, committed, purge every copy (a
+    schedule change's purges: tests/desk/test_scheduled_purge.py)."""
+    article = make_article(locked=False)
+    editor = make_user(verified=True)
+    path = f"/articles/{article.slug}"
+    kept = twice(cache, path)[1]
+    assert kept.cache == "HIT" and "The opening paragraph anyone may read." in kept.text
+    assert twice(cache, "/")[1].cache == "HIT"
+    with app.app_context():
+        user = db.session.get(User, editor.id)
+        user.role = "editor"
+        now = now_utc()
+        if change == "lock":
+            publishing.set_locked(db.session, user, article.id, True, now)
+        else:
+            publishing.unpublish(db.session, user, article.id, now)
+        db.session.commit()
+    fresh = fetch(cache, path)
+    assert fresh.cache != "HIT"
+    if change == "lock":
+        assert "This article requires Digital+" in fresh.text
+    else:
+        assert fresh.status == 404
+        assert article.headline not in fetch(cache, "/").text
