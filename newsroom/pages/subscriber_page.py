@@ -29,6 +29,7 @@ from newsroom.core import clock
 from newsroom.delivery.frames import fill, reader_token
 from newsroom.delivery.keeper import PageKeeper
 from newsroom.delivery.page_cache import host_refused, prefers_json
+from newsroom.delivery.store import ByteBoundStore
 from newsroom.gifting.allowance import Policy
 from newsroom.gifting.dialog import subscriber_state
 from newsroom.gifting.policy import policy_of
@@ -42,6 +43,7 @@ from newsroom.web.logs import access_log
 
 log = logging.getLogger("newsroom.articles")
 PREFIX = "/articles/"
+SESSIONS_KEPT_BYTES = 2 * 1024 * 1024  # some thousands of readers' cookies, each verified once
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class SubscriberPages:
         self.inner = inner
         self.keeper = keeper
         self._policy: Policy | None = None
+        self.sessions = ByteBoundStore(SESSIONS_KEPT_BYTES)  # verified cookies, by value
 
     @property
     def policy(self) -> Policy:
@@ -86,19 +89,31 @@ class SubscriberPages:
         if prefers_json(environ.get("HTTP_ACCEPT", "")) or host_refused(config, environ):
             return None
         cookies = parse_cookie(environ)
-        cookie = cookies.get(config["SESSION_COOKIE_NAME"])
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
-        if not cookie or serializer is None:
-            return None
-        try:
-            data = serializer.loads(
-                cookie, max_age=int(self.app.permanent_session_lifetime.total_seconds())
-            )
-        except BadSignature:
-            return None
+        data = self.session_data(cookies.get(config["SESSION_COOKIE_NAME"]))
         if not isinstance(data, dict) or "_flashes" in data:
             return None  # a message waits: the app shows it
         return cookies, data
+
+    def session_data(self, cookie: str | None):
+        """Flask's session from its signed cookie, read with the app's session interface. The
+        same bytes always verify the same way, so each cookie is verified once and kept; the
+        signature's age is checked on every request."""
+        if not cookie:
+            return None
+        max_age = int(self.app.permanent_session_lifetime.total_seconds())
+        found = self.sessions.get(cookie)
+        if found is None:
+            serializer = self.app.session_interface.get_signing_serializer(self.app)
+            if serializer is None:
+                return None
+            try:
+                data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return None
+            found = (data, signed.timestamp())
+            self.sessions.put(cookie, found, len(cookie))
+        data, signed_at = found
+        return data if time.time() - signed_at <= max_age else None
 
     def __call__(self, environ: dict, start_response):
         found = self.session_of(environ)

@@ -2,6 +2,7 @@
 the app makes, for the reader at hand only, and never a moment after their right ends."""
 
 import re
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -252,3 +253,12 @@ def test_a_reader_new_to_this_process_gets_their_token_made_before_the_app(app, 
     token = CSRF_META.search(text_of(page))[1]
     saved = client.post(f"/reading-list/{SLUG}", data={"csrf_token": token})
     assert saved.status_code in (302, 303)
+
+
+def test_a_session_past_its_lifetime_is_not_served_even_when_verified_before(app, reader):
+    _user, client = reader
+    client.get(PAGE)
+    assert served_before_the_app(app, client)[1]
+    app.permanent_session_lifetime = timedelta(seconds=0)
+    time.sleep(1.1)  # the signature's timestamp counts whole seconds
+    assert not served_before_the_app(app, client)[1]  # the app decides (its remember cookie)
