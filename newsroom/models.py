@@ -1,10 +1,10 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from newsroom.accounts.models import User
-from newsroom.articles.models import Article, ArticleRevision, Author, OldSlug
+from newsroom.articles.models import Article, ArticleRevision, Author, OldSlug, Section
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
 from newsroom.delivery.models import ContentVersion, PendingPurge
-from newsroom.desk.models import AuditEntry, PreviewLink, Section
+from newsroom.desk.models import AuditEntry, PreviewLink
 from newsroom.gifting.models import Gift, GiftOpen, GiftOutcome, GiftRequest
 from newsroom.jobs.models import Job
 from newsroom.mail.models import OutboxMail

@@ -164,3 +164,16 @@ class OldSlug(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Section(Base):
+    """A section as the desk names and orders it: the site's order of sections, on the desk
+    and in the header. Articles carry their section's name; a section in use that has no
+    row here is still a section, listed after those that have one."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)  # its page: /sections/<slug>
+    position: Mapped[int] = mapped_column(default=0)

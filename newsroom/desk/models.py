@@ -57,15 +57,3 @@ class PreviewLink(Base):
 
     def works_at(self, now: datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at
-
-
-class Section(Base):
-    """A section as the desk names and orders it. Articles carry their section's name; a
-    section in use that has no row here is still a section, listed last on the desk."""
-
-    __tablename__ = "sections"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)  # its page: /sections/<slug>
-    position: Mapped[int] = mapped_column(default=0)

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newsroom.articles import revisions
+from newsroom.articles.models import Section
 from newsroom.core.slugs import slugify
 from newsroom.desk.errors import NameTaken, NotOnDesk
-from newsroom.desk.models import Section
 from newsroom.desk.staff import require_editor
 from newsroom.models import Article, User
 

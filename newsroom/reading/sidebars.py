@@ -7,7 +7,7 @@ from datetime import datetime
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from newsroom.articles.models import visible_at
+from newsroom.articles.models import Section, visible_at
 from newsroom.core import clock
 from newsroom.extensions import db
 from newsroom.jobs import listings
@@ -36,22 +36,30 @@ def picks_key(reader: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class Section:
+class SectionLink:
     slug: str
     name: str
 
 
-def site_sections() -> list[Section]:
-    """The sections with an article visible now, in the site's order (by name, as the desk
-    lists them): the header's section bar. Kept like the other boxes."""
+def site_sections() -> list[SectionLink]:
+    """The sections with an article visible now, in the site's order (the desk's, and by
+    name for sections the desk has not placed): the header's section bar. Kept like the
+    other boxes."""
 
-    def load() -> list[Section]:
-        return sorted(_sections_visible_at(request_now()), key=lambda s: s.name.casefold())
+    def load() -> list[SectionLink]:
+        shown = _sections_visible_at(request_now())
+        positions = select(Section.slug, Section.position).where(
+            Section.slug.in_([s.slug for s in shown])
+        )
+        placed = dict(db.session.execute(positions).all())
+        return sorted(
+            shown, key=lambda s: (s.slug not in placed, placed.get(s.slug, 0), s.name.casefold())
+        )
 
     return cached("site-sections", load)
 
 
-def _sections_visible_at(now) -> list[Section]:
+def _sections_visible_at(now) -> list[SectionLink]:
     """One step along the sections' listing index per section (a loose index scan), so the
     cost follows the number of sections, not of articles; each named as its newest article
     spells it."""
@@ -72,7 +80,7 @@ def _sections_visible_at(now) -> list[Section]:
         .scalar_subquery()
     )
     rows = db.session.execute(select(steps.c.slug, name).where(steps.c.slug.is_not(None)))
-    return [Section(slug, section) for slug, section in rows]
+    return [SectionLink(slug, section) for slug, section in rows]
 
 
 def most_read() -> recommendations.Recommendations:

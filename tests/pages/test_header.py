@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from newsroom.extensions import db
-from newsroom.models import Gift, ReadingListItem
+from newsroom.models import Gift, ReadingListItem, Section
 from tests.helpers import now_utc
 
 DA = {"Accept-Language": "da"}
@@ -110,6 +110,23 @@ def test_section_bar_lists_the_sections_with_articles_by_name(client, make_artic
     assert '<details class="site-finder"' in html  # folds without JavaScript on phones
     page = client.get("/sections/debat", headers=headers).get_data(as_text=True)
     assert '<a href="/sections/debat" aria-current="page">Debat</a>' in page
+
+
+def test_section_bar_follows_the_desks_order(app, client, make_article):
+    """The desk orders sections (/desk/sections); sections it has not placed come after, by
+    name."""
+    for name in ("Økonomi", "Debat", "Analyse", "Kultur"):
+        make_article(section=name)
+    with app.app_context():
+        db.session.add_all(
+            [
+                Section(name="Kultur", slug="kultur", position=1),
+                Section(name="Debat", slug="debat", position=2),
+            ]
+        )
+        db.session.commit()
+    html = client.get("/contact").get_data(as_text=True)
+    assert section_bar(html) == ["kultur", "debat", "analyse", "okonomi"]
 
 
 def test_section_bar_is_kept_like_the_other_boxes(app, client, make_article):
