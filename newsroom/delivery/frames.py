@@ -24,7 +24,8 @@ def _split(html: str, marker: str, holes: tuple[str, ...] = ()) -> tuple:
     )
 
 
-def _fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
+def fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
+    """A kept frame or part with the reader's token and own parts in their places."""
     return "".join(token if s is None else parts[s] if isinstance(s, int) else s for s in segments)
 
 
@@ -80,11 +81,6 @@ def _rendered(store_key: tuple, template: str, context: dict, holes=()) -> tuple
     return segments
 
 
-def fill(segments: tuple, token: str, parts: list[str] = ()) -> str:
-    """A kept frame or part with the reader's token and own parts in their places."""
-    return _fill(segments, token, parts)
-
-
 def reader_token() -> str:
     """The reader's CSRF token (Flask-WTF's), remembered by their session's CSRF secret so
     that a page served before the app (pages/subscriber_page.py) can carry it too: with
@@ -118,8 +114,8 @@ def render_in_frame(
         if segments is None:
             filled.append(render_part(template, context))
         else:
-            filled.append(_fill(segments, token))
-    return _fill(frame, token, filled)
+            filled.append(fill(segments, token))
+    return fill(frame, token, filled)
 
 
 def csrf_token() -> str:

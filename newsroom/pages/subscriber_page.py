@@ -131,7 +131,6 @@ class SubscriberPages:
         secret = data.get(config["WTF_CSRF_FIELD_NAME"])
         if signed_in is None or not isinstance(secret, str):
             raise NotKept  # making a CSRF secret changes the session: the app does that
-        token = self.keeper.tokens.get(("csrf", secret)) or self.new_token(environ)
         user_id, session_version = signed_in
         slug = environ["PATH_INFO"][len(PREFIX) :]
         accept_language = environ.get("HTTP_ACCEPT_LANGUAGE", "")
@@ -157,6 +156,8 @@ class SubscriberPages:
         if frame is None or page.version != version:
             raise NotKept
         own = self.parts(slug, locale, page, parts, user_id, now)
+        # Only now, for a reader the page is for: a missing token costs a request context.
+        token = self.keeper.tokens.get(("csrf", secret)) or self.new_token(environ)
         body = fill(frame, token, [fill(part, token) for part in own]).encode()
         headers = [*page.headers, ("Content-Length", str(len(body)))]
         start_response("200 OK", headers)
