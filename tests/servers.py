@@ -13,10 +13,41 @@ from werkzeug.serving import make_server
 from scripts.loopback import free_port, gunicorn
 
 
+class _ClosedWhenSent:
+    """A response body that closes itself once it has been sent, or when dropped unsent.
+
+    Werkzeug's development server calls close() only after draining the request socket,
+    and skips it when that drain meets a browser's connection reset; a file body (a static
+    file, even for a 304) would then be left to the garbage collector, which warns."""
+
+    def __init__(self, body):
+        self._body = body
+        self._closed = False
+
+    def __iter__(self):
+        try:
+            yield from self._body
+        finally:
+            self.close()
+
+    def close(self):
+        if not self._closed:
+            self._closed = True
+            if hasattr(self._body, "close"):
+                self._body.close()
+
+
+def _closing_bodies(app):
+    def serve(environ, start_response):
+        return _ClosedWhenSent(app(environ, start_response))
+
+    return serve
+
+
 @contextmanager
 def threaded_server(app):
     """Serve `app` from a background thread (one process: shares the test's database)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
