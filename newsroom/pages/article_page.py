@@ -63,6 +63,7 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
         "saved": saved,
         "recommendations": recommended(article.id),
     }
+    jobs = top_jobs()
 
     def shared() -> dict:
         return {
@@ -70,7 +71,7 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
             "share": share_links(url, article.headline),
             "json_ld": json_ld(article, url),
             "locked_part_class": LOCKED_PART_CLASS,
-            "jobs": top_jobs(),
+            "jobs": jobs,
         }
 
     if shares_the_subscriber_frame(opening):
@@ -81,7 +82,6 @@ def render_article(article: ArticleRecord, opening: Opening) -> str:
         verified = current_user.is_verified
         state, allowance = (dialog.state, dialog.allowance) if dialog else (None, None)
         gift_key = gift_part_key(article.slug, locale, state, allowance, verified)
-        jobs = top_jobs()
         html = render_in_frame(
             frame_key(article.slug, locale),
             "articles/_reader_frame.html",

@@ -77,6 +77,17 @@ def test_gift_mail_note_is_escaped_in_the_html_part(
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in html
 
 
+def test_gift_mail_text_part_is_plain_text(
+    app, subscriber, subscriber_client, auth, make_article, smtp_server
+):
+    article = make_article(headline="Ports & <rails>", lead="Slow & steady")
+    give(auth, article, note="Read this & tell me", email=FRIEND)
+    text = text_of(smtp_server.last(FRIEND))
+    assert "Ports & <rails>\r\nSlow & steady" in text
+    assert '"Read this & tell me"' in text
+    assert "&amp;" not in text and "&lt;" not in text
+
+
 def test_gift_mail_forgets_the_friends_address_once_sent(
     app, subscriber, subscriber_client, auth, make_article, smtp_server
 ):
