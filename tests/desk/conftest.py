@@ -1,12 +1,26 @@
 """Desk fixtures: staff members logged in on their own clients, and articles written on the desk."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
 from newsroom.extensions import db
 from newsroom.models import User
+from tests.delivery.test_purge import PurgeRecorder
 from tests.helpers import PASSWORD, csrf_token
+
+MORNING = "2026-03-12T08:00"  # Copenhagen; 07:00 UTC, the day after the app clock's now
+# The public listings, feeds, sitemap and author page a Debate piece by Ada Berg can reach.
+PUBLIC_LISTINGS = [
+    "/",
+    "/?format=json",
+    "/feed.xml",
+    "/sitemap.xml",
+    "/sections/debate",
+    "/sections/debate/feed.xml",
+    "/authors/ada-berg",
+]
 
 FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -50,6 +64,15 @@ def article_form(**fields) -> dict:
     }
     form.update(fields)
     return {k: v for k, v in form.items() if v is not None}
+
+
+@pytest.fixture
+def shared_cache() -> Iterator[PurgeRecorder]:
+    """A shared cache on loopback that records the purges the site sends it."""
+    recorder = PurgeRecorder()
+    recorder.start()
+    yield recorder
+    recorder.stop()
 
 
 @pytest.fixture

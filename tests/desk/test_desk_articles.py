@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from newsroom.extensions import db
 from newsroom.models import Article, ArticleRevision, AuditEntry
-from tests.desk.conftest import article_form
+from tests.desk.conftest import PUBLIC_LISTINGS, article_form
 from tests.helpers import rows
 
 SECRET = "Nobody outside the desk may read this sentence yet"
@@ -22,13 +22,7 @@ def article(app, article_id: int) -> Article:
 def public_surfaces(client, slug: str) -> list[str]:
     """Every public place an article could show up, read as an anonymous visitor."""
     paths = [
-        "/",
-        "/?format=json",
-        "/feed.xml",
-        "/sitemap.xml",
-        "/sections/debate",
-        "/sections/debate/feed.xml",
-        "/authors/ada-berg",
+        *PUBLIC_LISTINGS,
         f"/articles/{slug}",
         f"/articles/{slug}?format=json",
         "/search?q=Nobody",

@@ -4,7 +4,6 @@ after a restart too; every audited action is one entry; every desk change emptie
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,30 +15,21 @@ from newsroom.extensions import db
 from newsroom.models import Article, AuditEntry, DailyArticleViews
 from tests.conftest import make_test_app
 from tests.delivery.test_page_cache import kept_pages, logged_in, requests_reaching_flask
-from tests.delivery.test_purge import PurgeRecorder
+from tests.desk.conftest import MORNING, PUBLIC_LISTINGS
 from tests.helpers import PASSWORD, now_utc
 
 SECRET = "Zephyrquill sentinel sentence nobody outside the desk may read"
 MARK = "Zephyrquill"  # in every headline, lead and body of the pieces readers must not see
-MORNING = "2026-03-12T08:00"  # Copenhagen; 07:00 UTC, the day after the app clock's now
 
 
 @pytest.fixture
-def cache() -> Iterator[PurgeRecorder]:
-    recorder = PurgeRecorder()
-    recorder.start()
-    yield recorder
-    recorder.stop()
-
-
-@pytest.fixture
-def app_config(cache) -> dict:
+def app_config(shared_cache) -> dict:
     # Every cache on and long-lived: only the desk's own changes may make a change visible.
     return {
         "PAGE_CACHE_SECONDS": 3600,
         "ARTICLE_CACHE_SECONDS": 3600,
         "SIDEBAR_CACHE_SECONDS": 3600,
-        "CACHE_PURGE_URLS": cache.url,
+        "CACHE_PURGE_URLS": shared_cache.url,
     }
 
 
@@ -62,13 +52,7 @@ def surfaces(client, slugs: list[str]) -> dict[str, str]:
     """Every public place an article can show up: pages, listings, feeds, the sitemap, search,
     JSON, and the recommendations and "most read" boxes on the front and article pages."""
     paths = [
-        "/",
-        "/?format=json",
-        "/feed.xml",
-        "/sitemap.xml",
-        "/sections/debate",
-        "/sections/debate/feed.xml",
-        "/authors/ada-berg",
+        *PUBLIC_LISTINGS,
         "/search?q=Zephyrquill",
         "/search?q=Zephyrquill&format=json",
         "/search?q=nobody+outside",
@@ -222,7 +206,7 @@ def test_l7_every_audited_action_leaves_exactly_one_entry_and_the_web_changes_no
 
 
 def test_l8_lock_unpublish_and_schedule_empty_the_kept_copies_and_purge_the_caches(
-    app, app_clock, cache, editor
+    app, app_clock, shared_cache, editor
 ):
     article_id = editor.write(headline="Kept piece", body=f"Opening.\n\n{SECRET}.")
     editor.post(f"/desk/articles/{article_id}/publish")
@@ -238,24 +222,24 @@ def test_l8_lock_unpublish_and_schedule_empty_the_kept_copies_and_purge_the_cach
             for path in pages:
                 reader.get(path)
         assert reached == [], "the pages were not kept"  # the control: they are kept now
-        cache.keys.clear()
+        shared_cache.keys.clear()
 
     keep_every_page()
     assert SECRET in reader.get("/articles/kept-piece").get_data(as_text=True)
     editor.post(f"/desk/articles/{article_id}/lock")
-    assert cache.purged() == keys  # the shared caches, at once
+    assert shared_cache.purged() == keys  # the shared caches, at once
     assert SECRET not in reader.get("/articles/kept-piece").get_data(as_text=True)
 
     keep_every_page()
     editor.post(f"/desk/articles/{article_id}/unpublish")
-    assert cache.purged() == keys
+    assert shared_cache.purged() == keys
     assert reader.get("/articles/kept-piece").status_code == 404
     assert [p for p in pages if "Kept piece" in reader.get(p).get_data(as_text=True)] == []
 
     editor.post(f"/desk/articles/{article_id}/publish")
     keep_every_page()
     editor.post(f"/desk/articles/{article_id}/unpublish")
-    cache.keys.clear()
+    shared_cache.keys.clear()
     editor.post(f"/desk/articles/{article_id}/schedule", {"publish_at": MORNING})
-    assert cache.purged() == keys
+    assert shared_cache.purged() == keys
     assert [p for p in pages if "Kept piece" in reader.get(p).get_data(as_text=True)] == []

@@ -2,7 +2,6 @@
 the cache worker sends the purge of its pages and every listing, also after a restart, and
 not a second before."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -13,21 +12,12 @@ from newsroom.extensions import db
 from newsroom.models import Article, PendingPurge
 from tests.conftest import make_test_app
 from tests.delivery.test_purge import PurgeRecorder
-
-MORNING = "2026-03-12T08:00"  # Copenhagen; 07:00 UTC, the day after the app clock's now
-
-
-@pytest.fixture
-def cache() -> Iterator[PurgeRecorder]:
-    recorder = PurgeRecorder()
-    recorder.start()
-    yield recorder
-    recorder.stop()
+from tests.desk.conftest import MORNING
 
 
 @pytest.fixture
-def app_config(cache) -> dict:
-    return {"CACHE_PURGE_URLS": cache.url}
+def app_config(shared_cache) -> dict:
+    return {"CACHE_PURGE_URLS": shared_cache.url}
 
 
 def worker_once(app) -> str:
@@ -46,36 +36,38 @@ def scheduled(app, editor) -> Article:
         return article
 
 
-def test_the_cache_worker_purges_a_scheduled_article_at_its_time(app, app_clock, cache, editor):
+def test_the_cache_worker_purges_a_scheduled_article_at_its_time(
+    app, app_clock, shared_cache, editor
+):
     article = scheduled(app, editor)
     assert article.published_at.isoformat() == "2026-03-12T07:00:00+00:00"
-    cache.keys.clear()  # the schedule itself was purged at once, as every change is
+    shared_cache.keys.clear()  # the schedule itself was purged at once, as every change is
 
     app_clock.now = article.published_at - timedelta(seconds=1)
     assert "0 sent" in worker_once(app)
-    assert cache.keys == []  # not a second before
+    assert shared_cache.keys == []  # not a second before
 
     app_clock.now = article.published_at
     assert "1 sent, 0 to retry" in worker_once(app)
-    assert cache.purged() == set(keys_for(article)) >= {"listing", f"article-{article.id}"}
+    assert shared_cache.purged() == set(keys_for(article)) >= {"listing", f"article-{article.id}"}
     assert "0 sent" in worker_once(app)  # sent once
-    assert len(cache.keys) == 1
+    assert len(shared_cache.keys) == 1
 
 
 def test_the_scheduled_purge_is_sent_by_a_worker_started_after_the_time(
-    app, app_clock, cache, editor, database_url
+    app, app_clock, shared_cache, editor, database_url
 ):
     article = scheduled(app, editor)
-    cache.keys.clear()
+    shared_cache.keys.clear()
     # Every process stops before the time and a new one starts 50 s after it.
     app_clock.now = article.published_at + timedelta(seconds=50)
-    restarted = make_test_app(database_url, CACHE_PURGE_URLS=cache.url)
+    restarted = make_test_app(database_url, CACHE_PURGE_URLS=shared_cache.url)
     try:
         assert "1 sent" in worker_once(restarted)
     finally:
         with restarted.app_context():
             db.engine.dispose()
-    assert cache.purged() == set(keys_for(article))
+    assert shared_cache.purged() == set(keys_for(article))
 
 
 def test_a_cache_down_at_the_time_gets_the_purge_when_it_is_back(app, app_clock, editor):
@@ -96,7 +88,7 @@ def test_a_cache_down_at_the_time_gets_the_purge_when_it_is_back(app, app_clock,
     assert down.purged() == set(keys_for(article))
 
 
-def test_no_scheduled_purge_for_an_article_out_now(app, app_clock, cache, editor):
+def test_no_scheduled_purge_for_an_article_out_now(app, app_clock, shared_cache, editor):
     article_id = editor.write()
     editor.post(f"/desk/articles/{article_id}/publish")
     with app.app_context():
