@@ -12,6 +12,10 @@ digital_plus_started = _signals.signal("digital-plus-started")
 # (the search index, the content version that retires kept pages) commits with it.
 article_changed = _signals.signal("article-changed")
 
+# An author's name, title or bio changed: sent with the Author row as sender and `session`,
+# before the change commits. Their page changes even when no article of theirs exists.
+author_changed = _signals.signal("author-changed")
+
 # A reader logged in, or made an account, in this browser: sent by the views with the User as
 # sender and `session`, `now`, before the view commits, so what follows commits with it
 # (gifting credits and hands over the gifts this browser opened).

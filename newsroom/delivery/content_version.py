@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from newsroom.core.signals import article_changed
+from newsroom.core.signals import article_changed, author_changed
 from newsroom.models import ContentVersion
 
 ARTICLES = "articles"
@@ -17,7 +17,8 @@ READ_SQL = "SELECT value FROM content_versions WHERE name = 'articles'"
 
 
 @article_changed.connect
-def _article_changed(_article, session: Session) -> None:
+@author_changed.connect
+def _content_changed(_sender, session: Session) -> None:
     # Readers see the change at once: every page rendered from the old content is stale.
     bump(session)
 

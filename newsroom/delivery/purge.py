@@ -22,8 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from newsroom.core import clock
-from newsroom.core.signals import article_changed
-from newsroom.delivery.keys import keys_for
+from newsroom.core.signals import article_changed, author_changed
+from newsroom.delivery.keys import author_key, keys_for
 from newsroom.delivery.models import PendingPurge
 
 log = logging.getLogger("newsroom.delivery")
@@ -51,14 +51,26 @@ class Changes:
     keys: set[str] = field(default_factory=set)
 
 
-@article_changed.connect
-def _article_changed(article, session: Session) -> None:
+def _purge_on_commit(session: Session, keys: Iterable[str]) -> list[str]:
+    """Adds `keys` to what the session's commit purges; the caches to purge (none: nothing)."""
     if not has_app_context():
-        return
+        return []
     urls = purge_urls(current_app.config)
     if urls:
-        session.info.setdefault(SESSION_SLOT, Changes(urls)).keys.update(keys_for(article))
+        session.info.setdefault(SESSION_SLOT, Changes(urls)).keys.update(keys)
+    return urls
+
+
+@article_changed.connect
+def _article_changed(article, session: Session) -> None:
+    urls = _purge_on_commit(session, keys_for(article))
+    if urls:
         purge_when_it_appears(session, article, urls, clock.now())
+
+
+@author_changed.connect
+def _author_changed(author, session: Session) -> None:
+    _purge_on_commit(session, [author_key(author.id)])
 
 
 def purge_when_it_appears(session: Session, article, urls: list[str], now: datetime) -> None:

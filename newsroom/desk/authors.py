@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from newsroom.articles.importing import free_author_slug
 from newsroom.articles.revisions import plain_text
-from newsroom.core.signals import article_changed
+from newsroom.core.signals import article_changed, author_changed
 from newsroom.desk.errors import NameTaken, NotOnDesk
 from newsroom.desk.staff import require_editor
 from newsroom.models import Article, Author, User
@@ -57,12 +57,14 @@ def find(session: Session, user: User, author_id: int) -> Author:
 
 
 def edit(session: Session, user: User, author_id: int, name: str, title: str, bio: str) -> Author:
-    """The byline changes on every article of theirs at once (their pages are purged)."""
+    """The byline changes on every article of theirs, and their own page, at once (each page
+    is purged, even the page of an author with no article yet)."""
     author = find(session, user, author_id)
     author.name = _name(session, name, author)
     author.title = plain_text(title)
     author.bio = plain_text(bio)
     session.flush()
+    author_changed.send(author, session=session)
     for article in session.scalars(select(Article).where(Article.author_id == author.id)):
         article_changed.send(article, session=session)
     return author

@@ -12,7 +12,7 @@ from newsroom.core import clock
 from newsroom.delivery.keys import keys_for
 from newsroom.desk.audit import ACTIONS
 from newsroom.extensions import db
-from newsroom.models import Article, AuditEntry, DailyArticleViews
+from newsroom.models import Article, AuditEntry, Author, DailyArticleViews
 from tests.conftest import make_test_app
 from tests.delivery.test_page_cache import kept_pages, logged_in, requests_reaching_flask
 from tests.desk.conftest import MORNING, PUBLIC_LISTINGS
@@ -243,3 +243,25 @@ def test_l8_lock_unpublish_and_schedule_empty_the_kept_copies_and_purge_the_cach
     editor.post(f"/desk/articles/{article_id}/schedule", {"publish_at": MORNING})
     assert shared_cache.purged() == keys
     assert [p for p in pages if "Kept piece" in reader.get(p).get_data(as_text=True)] == []
+
+
+def test_l8_a_new_bio_reaches_the_page_of_an_author_with_no_article_at_once(
+    app, shared_cache, editor
+):
+    editor.post("/desk/authors", {"name": "Nina Dahl", "title": "historian", "bio": "First bio."})
+    with app.app_context():
+        author_id = db.session.scalar(db.select(Author.id).where(Author.name == "Nina Dahl"))
+    reader = app.test_client()
+    assert "First bio." in reader.get("/authors/nina-dahl").get_data(as_text=True)
+    with requests_reaching_flask(app) as reached:
+        reader.get("/authors/nina-dahl")
+    assert reached == [], "the page was not kept"  # the control: it is kept now
+    shared_cache.keys.clear()
+
+    editor.post(
+        f"/desk/authors/{author_id}",
+        {"name": "Nina Dahl", "title": "historian", "bio": "Second bio."},
+    )
+    assert shared_cache.purged() == {f"author-{author_id}"}
+    page = reader.get("/authors/nina-dahl").get_data(as_text=True)
+    assert "Second bio." in page and "First bio." not in page
