@@ -1,7 +1,14 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from newsroom.accounts.models import User
-from newsroom.articles.models import Article, ArticleRevision, Author, OldSlug, Section
+from newsroom.articles.models import (
+    Article,
+    ArticleRevision,
+    Author,
+    OldSectionSlug,
+    OldSlug,
+    Section,
+)
 from newsroom.billing.models import Plan, StripeCustomer, StripeEvent, Subscription
 from newsroom.delivery.models import ContentVersion, PendingPurge
 from newsroom.desk.models import AuditEntry, PreviewLink
@@ -24,6 +31,7 @@ __all__ = [
     "GiftOutcome",
     "GiftRequest",
     "Job",
+    "OldSectionSlug",
     "OldSlug",
     "OutboxMail",
     "PendingPurge",

@@ -177,3 +177,16 @@ class Section(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)  # its page: /sections/<slug>
     position: Mapped[int] = mapped_column(default=0)
+
+
+class OldSectionSlug(Base):
+    """An address a section had before the desk renamed it: its page and feed keep leading to
+    the section (301), so links and feed subscriptions survive a rename."""
+
+    __tablename__ = "old_section_slugs"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("sections.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,12 +1,13 @@
-"""Addresses an article had before its slug changed after publication: they lead to it (301),
-so links shared and pages indexed keep working."""
+"""Addresses an article had before its slug changed after publication, and a section before the
+desk renamed it: they lead to it (301), so links shared, pages indexed and feeds subscribed to
+keep working."""
 
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from newsroom.articles.models import Article, OldSlug, visible_at
+from newsroom.articles.models import Article, OldSectionSlug, OldSlug, Section, visible_at
 
 
 def moved_to(session: Session, slug: str, now: datetime) -> str | None:
@@ -31,4 +32,22 @@ def remember(session: Session, article: Article, old: str, now: datetime) -> Non
     session.execute(delete(OldSlug).where(OldSlug.slug == article.slug))
     if old != article.slug:
         session.add(OldSlug(slug=old, article_id=article.id, created_at=now))
+    session.flush()
+
+
+def section_moved_to(session: Session, slug: str) -> str | None:
+    """The present slug of the section that once had `slug`."""
+    return session.scalar(
+        select(Section.slug)
+        .join(OldSectionSlug, OldSectionSlug.section_id == Section.id)
+        .where(OldSectionSlug.slug == slug)
+    )
+
+
+def remember_section(session: Session, section: Section, old: str | None, now: datetime) -> None:
+    """`old` (None for a new section) leads to the section from now on; the section's own slug
+    leads nowhere else any more: a live section's address is its own."""
+    session.execute(delete(OldSectionSlug).where(OldSectionSlug.slug == section.slug))
+    if old is not None and old != section.slug:
+        session.add(OldSectionSlug(slug=old, section_id=section.id, created_at=now))
     session.flush()

@@ -16,6 +16,10 @@ article_changed = _signals.signal("article-changed")
 # before the change commits. Their page changes even when no article of theirs exists.
 author_changed = _signals.signal("author-changed")
 
+# The desk renamed a section, and with it its address: sent with the Section row as sender,
+# `session` and `old_slug`, before the change commits. The old address now leads elsewhere.
+section_renamed = _signals.signal("section-renamed")
+
 # A reader logged in, or made an account, in this browser: sent by the views with the User as
 # sender and `session`, `now`, before the view commits, so what follows commits with it
 # (gifting credits and hands over the gifts this browser opened).

@@ -22,8 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from newsroom.core import clock
-from newsroom.core.signals import article_changed, author_changed
-from newsroom.delivery.keys import author_key, keys_for
+from newsroom.core.signals import article_changed, author_changed, section_renamed
+from newsroom.delivery.keys import author_key, keys_for, section_key
 from newsroom.delivery.models import PendingPurge
 
 log = logging.getLogger("newsroom.delivery")
@@ -71,6 +71,11 @@ def _article_changed(article, session: Session) -> None:
 @author_changed.connect
 def _author_changed(author, session: Session) -> None:
     _purge_on_commit(session, [author_key(author.id)])
+
+
+@section_renamed.connect
+def _section_renamed(_section, session: Session, old_slug: str) -> None:
+    _purge_on_commit(session, [section_key(old_slug)])
 
 
 def purge_when_it_appears(session: Session, article, urls: list[str], now: datetime) -> None:

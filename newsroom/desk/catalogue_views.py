@@ -46,7 +46,7 @@ def sections_index():
     if request.method == "GET" and request.args.get("name"):
         form.name.data = request.args["name"][:80]  # "add" next to a section not yet listed
     if form.validate_on_submit():
-        sections.add(db.session, me(), form.name.data, form.position.data)
+        sections.add(db.session, me(), form.name.data, form.position.data, clock.now())
         db.session.commit()
         flash(_("The section is added."), "success")
         return redirect(url_for("desk_catalogue.sections_index"), 303)

@@ -1,13 +1,15 @@
 """Sections as the desk names and orders them. Renaming one renames it in every article that
-carries it, each as a revision, so pages, search and the caches follow."""
+carries it, each as a revision, so pages, search and the caches follow; its old address keeps
+leading to it."""
 
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from newsroom.articles import revisions
+from newsroom.articles import old_slugs, revisions
 from newsroom.articles.models import Section
+from newsroom.core.signals import section_renamed
 from newsroom.core.slugs import slugify
 from newsroom.desk.errors import NameTaken, NotOnDesk
 from newsroom.desk.staff import require_editor
@@ -46,8 +48,9 @@ def _name(session: Session, name: str, section: Section | None) -> tuple[str, st
     return name, slug
 
 
-def add(session: Session, user: User, name: str, position: int | None) -> Section:
-    """A new section; without a position it goes last."""
+def add(session: Session, user: User, name: str, position: int | None, now: datetime) -> Section:
+    """A new section; without a position it goes last. An old address of another section that
+    it takes is its own from now on."""
     require_editor(user)
     name, slug = _name(session, name, None)
     if position is None:
@@ -55,6 +58,7 @@ def add(session: Session, user: User, name: str, position: int | None) -> Sectio
     section = Section(name=name, slug=slug, position=position)
     session.add(section)
     session.flush()
+    old_slugs.remember_section(session, section, None, now)
     return section
 
 
@@ -75,6 +79,9 @@ def edit(
     section.name, section.slug = _name(session, name, section)
     section.position = position
     session.flush()
+    if section.slug != old_slug:
+        old_slugs.remember_section(session, section, old_slug, now)
+        section_renamed.send(section, session=session, old_slug=old_slug)
     articles = session.scalars(select(Article).where(Article.section_slug == old_slug))
     for article in articles:
         if article.section != section.name:

@@ -1,8 +1,8 @@
 """Section pages and their feeds: what else a section has."""
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from newsroom.articles import sections
+from newsroom.articles import old_slugs, sections
 from newsroom.articles.feeds import atom_feed
 from newsroom.delivery.keys import section_key
 from newsroom.delivery.public import add_keys
@@ -19,7 +19,7 @@ def show(slug: str):
         db.session, slug, request_now(), page_number(), setting("ARTICLES_PER_PAGE")
     )
     if found is None:
-        abort(404)
+        return _moved_or_missing("sections.show", slug)
     add_keys(section_key(slug))
     return render_template(
         "sections/show.html", section=found, saved_ids=saved_ids(found.page.items)
@@ -30,7 +30,7 @@ def show(slug: str):
 def feed(slug: str):
     items = sections.section_feed(db.session, slug, request_now())
     if not items:
-        abort(404)
+        return _moved_or_missing("sections.feed", slug)
     add_keys(section_key(slug))
     return atom_feed(
         items,
@@ -38,3 +38,15 @@ def feed(slug: str):
         self_url=site_url(url_for("sections.feed", slug=slug)),
         page_url=site_url(url_for("sections.show", slug=slug)),
     )
+
+
+def _moved_or_missing(endpoint: str, slug: str):
+    """The address of a renamed section leads to its new one (301, the page number kept); any
+    other unknown section is 404."""
+    moved = old_slugs.section_moved_to(db.session, slug)
+    if moved is None:
+        abort(404)
+    page = request.args.get("page")
+    response = redirect(url_for(endpoint, slug=moved, **({"page": page} if page else {})), 301)
+    add_keys(section_key(slug))
+    return response

@@ -72,7 +72,49 @@ def test_renaming_a_section_renames_it_in_its_articles_as_a_revision(app, editor
         )
         assert (newest.section, newest.by) == ("Economy", "Eva Editor")
     assert client.get("/sections/economy").status_code == 200
-    assert client.get("/sections/econmy").status_code == 404
+    assert client.get("/sections/econmy").location == "/sections/economy"
+
+
+def section_id_named(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(Section.id).where(Section.name == name))
+
+
+def test_a_renamed_sections_old_address_and_feed_lead_to_the_new_one(app, editor, client):
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.post(f"/desk/articles/{editor.write(section='Debate')}/publish")
+    debate = section_id_named(app, "Debate")
+    editor.post(f"/desk/sections/{debate}", {"name": "Opinion"})
+
+    moved = {
+        "/sections/debate": "/sections/opinion",
+        "/sections/debate?page=2": "/sections/opinion?page=2",
+        "/sections/debate/feed.xml": "/sections/opinion/feed.xml",
+        "/sections/debate?slug=x&_external=1&_anchor=y": "/sections/opinion",
+    }
+    for old, new in moved.items():
+        response = client.get(old)
+        assert (response.status_code, response.location) == (301, new), old
+    assert client.get("/sections/opinion").status_code == 200
+    assert client.get("/sections/opinion/feed.xml").status_code == 200
+    assert client.get("/sections/nowhere").status_code == 404
+
+    # Back to the first name: that address is the section's own again, the other leads to it.
+    editor.post(f"/desk/sections/{debate}", {"name": "Debate"})
+    assert client.get("/sections/debate").status_code == 200
+    assert client.get("/sections/opinion").location == "/sections/debate"
+
+
+def test_a_new_section_takes_over_an_old_address(app, editor, client):
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.post(f"/desk/articles/{editor.write(section='Debate')}/publish")
+    editor.post(f"/desk/sections/{section_id_named(app, 'Debate')}", {"name": "Opinion"})
+    assert client.get("/sections/debate").status_code == 301
+
+    assert editor.post("/desk/sections", {"name": "Debate"}).status_code == 303
+    assert client.get("/sections/debate").status_code == 404  # its own, and empty yet
+    editor.post(f"/desk/articles/{editor.write(headline='New debate', section='Debate')}/publish")
+    assert "New debate" in client.get("/sections/debate").get_data(as_text=True)
 
 
 def test_editor_adds_and_edits_an_author_with_title_and_bio(app, editor, client):

@@ -12,7 +12,7 @@ from newsroom.core import clock
 from newsroom.delivery.keys import keys_for
 from newsroom.desk.audit import ACTIONS
 from newsroom.extensions import db
-from newsroom.models import Article, AuditEntry, Author, DailyArticleViews
+from newsroom.models import Article, AuditEntry, Author, DailyArticleViews, Section
 from tests.conftest import make_test_app
 from tests.delivery.test_page_cache import kept_pages, logged_in, requests_reaching_flask
 from tests.desk.conftest import MORNING, PUBLIC_LISTINGS
@@ -265,3 +265,20 @@ def test_l8_a_new_bio_reaches_the_page_of_an_author_with_no_article_at_once(
     assert shared_cache.purged() == {f"author-{author_id}"}
     page = reader.get("/authors/nina-dahl").get_data(as_text=True)
     assert "Second bio." in page and "First bio." not in page
+
+
+def test_l8_a_renamed_sections_old_address_leads_on_at_once(app, shared_cache, editor):
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.post(f"/desk/articles/{editor.write(headline='Kept piece')}/publish")
+    with app.app_context():
+        section_id = db.session.scalar(db.select(Section.id))
+    reader = app.test_client()
+    reader.get("/sections/debate")
+    with requests_reaching_flask(app) as reached:
+        assert "Kept piece" in reader.get("/sections/debate").get_data(as_text=True)
+    assert reached == [], "the page was not kept"  # the control: it is kept now
+    shared_cache.keys.clear()
+
+    editor.post(f"/desk/sections/{section_id}", {"name": "Opinion"})
+    assert {"section-debate", "section-opinion"} <= shared_cache.purged()
+    assert reader.get("/sections/debate").location == "/sections/opinion"
