@@ -26,7 +26,12 @@ def _name_taken(_error: NameTaken):
     return _sections_page(SectionForm(), item_id, 409)
 
 
-def _sections_page(form: SectionForm, item_id: int | None = None, status: int = 200):
+def _sections_page(
+    form: SectionForm,
+    item_id: int | None = None,
+    status: int = 200,
+    renaming: sections.Rename | None = None,
+):
     item = sections.find(db.session, me(), item_id) if item_id else None
     return (
         render_template(
@@ -35,6 +40,7 @@ def _sections_page(form: SectionForm, item_id: int | None = None, status: int = 
             item=item,
             rows=sections.listing(db.session, me()),
             unlisted=sections.unlisted(db.session, me()),
+            renaming=renaming,
         ),
         status,
     )
@@ -58,6 +64,12 @@ def section(item_id: int):
     item = sections.find(db.session, me(), item_id)
     form = SectionForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
+        renaming = sections.rename_of(db.session, item, form.name.data)
+        if renaming and form.confirmed.data != form.name.data:
+            # A rename rewrites every article of the section: it is shown first, and done
+            # only when confirmed for exactly this name. Nothing is saved yet.
+            form.confirmed.data = form.name.data
+            return _sections_page(form, item_id, 200, renaming)
         position = item.position if form.position.data is None else form.position.data
         sections.edit(db.session, me(), item_id, form.name.data, position, clock.now())
         db.session.commit()

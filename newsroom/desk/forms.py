@@ -76,6 +76,8 @@ class ScheduleForm(Form):
 class SectionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     position = IntegerField(_l("Place in the order"), validators=[Optional()])
+    # The new name the editor confirmed, having been shown how many articles it changes.
+    confirmed = HiddenField(validators=[Length(max=80)])
 
 
 class AuthorForm(Form):

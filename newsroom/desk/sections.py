@@ -2,6 +2,7 @@
 carries it, each as a revision, so pages, search and the caches follow; its old address keeps
 leading to it."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -60,6 +61,26 @@ def add(session: Session, user: User, name: str, position: int | None, now: date
     session.flush()
     old_slugs.remember_section(session, section, None, now)
     return section
+
+
+@dataclass(frozen=True)
+class Rename:
+    """What renaming a section to `name` would do: its new address and the articles it changes."""
+
+    name: str
+    slug: str
+    articles: int
+
+
+def rename_of(session: Session, section: Section, name: str) -> Rename | None:
+    """What a rename to `name` changes, for the editor to confirm; None when the name stays,
+    or when no article carries the section (nothing but the section's row changes)."""
+    name = revisions.plain_text(name)
+    if name == section.name:
+        return None
+    query = select(func.count(Article.id)).where(Article.section_slug == section.slug)
+    articles = session.scalar(query) or 0
+    return Rename(name, slugify(name), articles) if articles else None
 
 
 def find(session: Session, user: User, section_id: int) -> Section:

@@ -206,4 +206,11 @@ def test_desk_pages_have_no_serious_violation(
     desk.locator("form[action='/desk/articles/new'] button[type=submit]").click()
     desk.locator("[aria-invalid=true]").first.wait_for()
     check(desk, found, "new article with errors")
+    desk.goto(f"/desk/sections?name={article.section}")
+    desk.locator("#section-form + form button[type=submit]").click()
+    desk.locator("tr[data-section] a").first.click()
+    desk.fill("input[name=name]", "Renamed")
+    desk.locator("#section-form ~ form button[type=submit]").click()
+    desk.locator("[data-rename-confirm]").wait_for()
+    check(desk, found, "section rename to confirm")
     assert found == {}

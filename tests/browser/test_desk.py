@@ -92,3 +92,43 @@ def test_a_piece_goes_from_draft_to_a_correction_after_publication(
     expect(editor.locator("[data-compare]")).to_contain_text("corrected after publication")
     assert reader.goto(f"/articles/{slug}").status == 200
     expect(reader.locator("main")).to_contain_text(CORRECTED)
+
+
+RENAME = {
+    "en": {"shown": "changes the section of 1 article", "rename": "Rename in 1 article"},
+    "da": {"shown": "ændrer sektionen i 1 artikel", "rename": "Omdøb i 1 artikel"},
+}
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_section_rename_is_confirmed_and_its_old_address_leads_on(
+    app, page_factory, make_user, make_article, lang, js
+):
+    article = make_article(section="Debate")
+    chief = staff(app, make_user, "editor", "Eva Editor")
+    editor = page_factory(locale=LOCALES[lang], java_script_enabled=js)
+    log_in(editor, chief.email, PASSWORD)
+    editor.goto("/desk/sections")
+    editor.locator("li[data-unlisted] a").click()  # "add" next to the section articles carry
+    editor.locator("#section-form + form button[type=submit]").click()
+    editor.locator("tr[data-section] a", has_text="Debate").click()
+
+    editor.fill("input[name=name]", "Opinion")
+    editor.locator("#section-form ~ form button[type=submit]").click()
+    expect(editor.locator("[data-rename-confirm]")).to_contain_text(RENAME[lang]["shown"])
+    editor.get_by_role(
+        "link", name={"en": "Keep the old name", "da": "Behold det gamle navn"}[lang]
+    ).click()
+    expect(editor.locator("tr[data-section]")).to_contain_text("Debate")
+
+    editor.locator("tr[data-section] a", has_text="Debate").click()
+    editor.fill("input[name=name]", "Opinion")
+    editor.locator("#section-form ~ form button[type=submit]").click()
+    editor.get_by_role("button", name=RENAME[lang]["rename"]).click()
+    expect(editor.locator("tr[data-section]")).to_contain_text("Opinion")
+
+    reader = page_factory(locale=LOCALES[lang], java_script_enabled=js)
+    reader.goto("/sections/debate")
+    assert urlsplit(reader.url).path == "/sections/opinion"
+    expect(reader.locator("main")).to_contain_text(article.headline)

@@ -61,7 +61,9 @@ def test_renaming_a_section_renames_it_in_its_articles_as_a_revision(app, editor
     editor.post("/desk/sections", {"name": "Econmy", "position": "1"})
     with app.app_context():
         section_id = db.session.scalar(db.select(Section.id))
-    response = editor.post(f"/desk/sections/{section_id}", {"name": "Economy", "position": "4"})
+    response = editor.post(
+        f"/desk/sections/{section_id}", {"name": "Economy", "position": "4", "confirmed": "Economy"}
+    )
     assert response.status_code == 303
     assert section_rows(app) == [("Economy", "economy", 4)]
     with app.app_context():
@@ -84,7 +86,7 @@ def test_a_renamed_sections_old_address_and_feed_lead_to_the_new_one(app, editor
     editor.post("/desk/sections", {"name": "Debate"})
     editor.post(f"/desk/articles/{editor.write(section='Debate')}/publish")
     debate = section_id_named(app, "Debate")
-    editor.post(f"/desk/sections/{debate}", {"name": "Opinion"})
+    editor.post(f"/desk/sections/{debate}", {"name": "Opinion", "confirmed": "Opinion"})
 
     moved = {
         "/sections/debate": "/sections/opinion",
@@ -100,15 +102,73 @@ def test_a_renamed_sections_old_address_and_feed_lead_to_the_new_one(app, editor
     assert client.get("/sections/nowhere").status_code == 404
 
     # Back to the first name: that address is the section's own again, the other leads to it.
-    editor.post(f"/desk/sections/{debate}", {"name": "Debate"})
+    editor.post(f"/desk/sections/{debate}", {"name": "Debate", "confirmed": "Debate"})
     assert client.get("/sections/debate").status_code == 200
     assert client.get("/sections/opinion").location == "/sections/debate"
+
+
+def article_sections(app) -> list[str]:
+    with app.app_context():
+        return sorted(db.session.scalars(db.select(Article.section)))
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "button"),
+    [
+        ("en", "changes the section of 2 articles, each as a new revision", "Rename in 2 articles"),
+        ("da", "ændrer sektionen i 2 artikler, hver som en ny revision", "Omdøb i 2 artikler"),
+    ],
+)
+def test_a_rename_is_shown_first_and_done_only_as_confirmed(app, editor, lang, shown, button):
+    headers = {"Accept-Language": lang}
+    editor.post("/desk/sections", {"name": "Debate", "position": "3"})
+    for headline in ("One piece", "Another piece"):
+        editor.write(headline=headline, section="Debate")
+    debate = section_id_named(app, "Debate")
+
+    asked = editor.post(f"/desk/sections/{debate}", {"name": "Opinion"}, headers=headers)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert shown in page and button in page
+    assert "/sections/opinion" in page and "/sections/debate" in page
+    assert 'name="confirmed" type="hidden" value="Opinion"' in page
+    assert section_rows(app) == [("Debate", "debate", 3)]  # nothing saved yet
+    assert article_sections(app) == ["Debate", "Debate"]
+
+    # Confirmed for another name than the one now typed: asked again, nothing saved.
+    again = editor.post(
+        f"/desk/sections/{debate}", {"name": "Comment", "confirmed": "Opinion"}, headers=headers
+    )
+    assert again.status_code == 200 and 'type="hidden" value="Comment"' in again.get_data(
+        as_text=True
+    )
+    assert section_rows(app) == [("Debate", "debate", 3)]
+
+    done = editor.post(
+        f"/desk/sections/{debate}", {"name": "Opinion", "confirmed": "Opinion"}, headers=headers
+    )
+    assert done.status_code == 303
+    assert section_rows(app) == [("Opinion", "opinion", 3)]
+    assert article_sections(app) == ["Opinion", "Opinion"]
+
+    # Moving a section, or renaming one no article carries, is saved at once.
+    assert (
+        editor.post(f"/desk/sections/{debate}", {"name": "Opinion", "position": "1"}).status_code
+        == 303
+    )
+    editor.post("/desk/sections", {"name": "Empty"})
+    empty = section_id_named(app, "Empty")
+    assert editor.post(f"/desk/sections/{empty}", {"name": "Vacant"}).status_code == 303
+    assert section_rows(app) == [("Opinion", "opinion", 1), ("Vacant", "vacant", 2)]
 
 
 def test_a_new_section_takes_over_an_old_address(app, editor, client):
     editor.post("/desk/sections", {"name": "Debate"})
     editor.post(f"/desk/articles/{editor.write(section='Debate')}/publish")
-    editor.post(f"/desk/sections/{section_id_named(app, 'Debate')}", {"name": "Opinion"})
+    editor.post(
+        f"/desk/sections/{section_id_named(app, 'Debate')}",
+        {"name": "Opinion", "confirmed": "Opinion"},
+    )
     assert client.get("/sections/debate").status_code == 301
 
     assert editor.post("/desk/sections", {"name": "Debate"}).status_code == 303

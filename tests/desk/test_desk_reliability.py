@@ -279,6 +279,6 @@ def test_l8_a_renamed_sections_old_address_leads_on_at_once(app, shared_cache, e
     assert reached == [], "the page was not kept"  # the control: it is kept now
     shared_cache.keys.clear()
 
-    editor.post(f"/desk/sections/{section_id}", {"name": "Opinion"})
+    editor.post(f"/desk/sections/{section_id}", {"name": "Opinion", "confirmed": "Opinion"})
     assert {"section-debate", "section-opinion"} <= shared_cache.purged()
     assert reader.get("/sections/debate").location == "/sections/opinion"
