@@ -444,3 +444,22 @@
     wanted.focus();
   }
 })();
+
+// A desk form with changes not yet saved: leaving the page (a link, closing the tab) asks
+// first, so an editor's text is not lost to a stray click. Saving it leaves without asking.
+// A form that comes back with what was typed (errors, a conflict) is unsaved from the start.
+(function () {
+  const forms = document.querySelectorAll("form[data-unsaved-warning]");
+  if (!forms.length) return;
+  let changed = false;
+  forms.forEach((form) => {
+    if (form.dataset.unsavedWarning === "unsaved") changed = true;
+    form.addEventListener("input", () => { changed = true; });
+    form.addEventListener("submit", () => { changed = false; });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!changed) return;
+    event.preventDefault();
+    event.returnValue = "";  // older browsers ask only when this is set
+  });
+})();
