@@ -32,6 +32,13 @@ def editor_page(app, page_factory, make_user, lang, js=True):
     return page, questions
 
 
+def start_writing(page, headline: str) -> None:
+    """A new article with its headline typed: keys pressed, as the browser asks only then."""
+    page.goto("/desk/articles/new")
+    page.locator("input[name=headline]").click()
+    page.keyboard.type(headline)
+
+
 def leave(page) -> None:
     page.locator("a[href='/desk']").first.click()
 
@@ -39,9 +46,7 @@ def leave(page) -> None:
 @pytest.mark.parametrize("lang", ["en", "da"])
 def test_leaving_a_changed_form_asks_and_staying_keeps_the_text(app, page_factory, make_user, lang):
     page, questions = editor_page(app, page_factory, make_user, lang)
-    page.goto("/desk/articles/new")
-    page.locator("input[name=headline]").click()
-    page.keyboard.type("Half written")
+    start_writing(page, "Half written")
     leave(page)
     expect(page.locator("input[name=headline]")).to_have_value("Half written")
     assert questions == ["beforeunload"]
@@ -62,9 +67,7 @@ def test_leaving_a_changed_form_asks_and_staying_keeps_the_text(app, page_factor
 @pytest.mark.parametrize("lang", ["en", "da"])
 def test_a_form_back_with_errors_is_unsaved_from_the_start(app, page_factory, make_user, lang):
     page, questions = editor_page(app, page_factory, make_user, lang)
-    page.goto("/desk/articles/new")
-    page.locator("input[name=headline]").click()
-    page.keyboard.type("No body yet")
+    start_writing(page, "No body yet")
     page.locator(f"{NEW} button[type=submit]").click()
     page.locator("[aria-invalid=true]").first.wait_for()
     page.locator("h1").click()  # a click on the page: the browser asks only after one
@@ -75,9 +78,7 @@ def test_a_form_back_with_errors_is_unsaved_from_the_start(app, page_factory, ma
 
 def test_without_javascript_leaving_does_not_ask(app, page_factory, make_user):
     page, questions = editor_page(app, page_factory, make_user, "en", js=False)
-    page.goto("/desk/articles/new")
-    page.locator("input[name=headline]").click()
-    page.keyboard.type("Half written")
+    start_writing(page, "Half written")
     leave(page)
     page.wait_for_url(re.compile(r"/desk$"))
     assert questions == []
