@@ -74,13 +74,14 @@ class Rename:
 
 def rename_of(session: Session, section: Section, name: str) -> Rename | None:
     """What a rename to `name` changes, for the editor to confirm; None when the name stays,
-    or when no article carries the section (nothing but the section's row changes)."""
-    name = revisions.plain_text(name)
-    if name == section.name:
+    or when no article carries the section (nothing but the section's row changes).
+    NameTaken at once for a name that cannot be had: no confirming what would fail."""
+    if revisions.plain_text(name) == section.name:
         return None
+    name, slug = _name(session, name, section)
     query = select(func.count(Article.id)).where(Article.section_slug == section.slug)
     articles = session.scalar(query) or 0
-    return Rename(name, slugify(name), articles) if articles else None
+    return Rename(name, slug, articles) if articles else None
 
 
 def find(session: Session, user: User, section_id: int) -> Section:

@@ -162,6 +162,17 @@ def test_a_rename_is_shown_first_and_done_only_as_confirmed(app, editor, lang, s
     assert section_rows(app) == [("Opinion", "opinion", 1), ("Vacant", "vacant", 2)]
 
 
+def test_a_rename_to_a_taken_name_is_refused_before_any_confirming(app, editor):
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.post("/desk/sections", {"name": "Economy"})
+    editor.write(section="Debate")
+    refused = editor.post(f"/desk/sections/{section_id_named(app, 'Debate')}", {"name": "economy"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Nothing was saved" in page and "data-rename-confirm" not in page
+    assert [name for name, _, _ in section_rows(app)] == ["Debate", "Economy"]
+
+
 def test_a_new_section_takes_over_an_old_address(app, editor, client):
     editor.post("/desk/sections", {"name": "Debate"})
     editor.post(f"/desk/articles/{editor.write(section='Debate')}/publish")
