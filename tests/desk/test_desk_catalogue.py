@@ -162,6 +162,26 @@ def test_a_rename_is_shown_first_and_done_only_as_confirmed(app, editor, lang, s
     assert section_rows(app) == [("Opinion", "opinion", 1), ("Vacant", "vacant", 2)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "stays"),
+    [
+        ("en", "Its address stays /sections/debate."),
+        ("da", "Dens adresse forbliver /sections/debate."),
+    ],
+)
+def test_a_rename_that_keeps_the_address_says_so(app, editor, lang, stays):
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.write(section="Debate")
+    asked = editor.post(
+        f"/desk/sections/{section_id_named(app, 'Debate')}",
+        {"name": "DEBATE"},
+        headers={"Accept-Language": lang},
+    )
+    page = asked.get_data(as_text=True)
+    assert stays in page and "data-rename-confirm" in page
+    assert "will lead there" not in page and "fører derhen" not in page
+
+
 def test_a_rename_to_a_taken_name_is_refused_before_any_confirming(app, editor):
     editor.post("/desk/sections", {"name": "Debate"})
     editor.post("/desk/sections", {"name": "Economy"})
