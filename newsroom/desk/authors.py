@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from newsroom.articles.importing import free_author_slug
 from newsroom.articles.revisions import plain_text
 from newsroom.core.signals import article_changed, author_changed
-from newsroom.desk.errors import NameTaken, NotOnDesk
+from newsroom.desk.errors import InUse, NameTaken, NotOnDesk
 from newsroom.desk.staff import require_editor
 from newsroom.models import Article, Author, User
 
@@ -68,3 +68,20 @@ def edit(session: Session, user: User, author_id: int, name: str, title: str, bi
     for article in session.scalars(select(Article).where(Article.author_id == author.id)):
         article_changed.send(article, session=session)
     return author
+
+
+def articles_by(session: Session, author: Author) -> int:
+    """How many articles the author has, in any state."""
+    return session.scalar(select(func.count(Article.id)).where(Article.author_id == author.id))
+
+
+def remove(session: Session, user: User, author_id: int) -> str:
+    """An author with no article goes, and their page with them; their name is returned.
+    One with articles is refused: the articles keep their byline."""
+    author = find(session, user, author_id)
+    if articles_by(session, author):
+        raise InUse()
+    author_changed.send(author, session=session)
+    session.delete(author)
+    session.flush()
+    return author.name

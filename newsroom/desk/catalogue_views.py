@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from newsroom.core import clock
 from newsroom.desk import authors, sections
 from newsroom.desk.answers import me, private
-from newsroom.desk.errors import NameTaken
+from newsroom.desk.errors import InUse, NameTaken
 from newsroom.desk.forms import AuthorForm, SectionForm
 from newsroom.extensions import db
 
@@ -22,6 +22,17 @@ def _name_taken(_error: NameTaken):
     flash(_("Another one already has that name, or the name is empty. Nothing was saved."), "error")
     item_id = (request.view_args or {}).get("item_id")
     if request.endpoint in ("desk_catalogue.authors_index", "desk_catalogue.author"):
+        return _authors_page(AuthorForm(), item_id, 409)
+    return _sections_page(SectionForm(), item_id, 409)
+
+
+@bp.errorhandler(InUse)
+def _in_use(_error: InUse):
+    """Nothing was removed; the page says why."""
+    db.session.rollback()
+    flash(_("Some articles still use this, so it cannot be removed. Nothing was changed."), "error")
+    item_id = (request.view_args or {}).get("item_id")
+    if request.endpoint == "desk_catalogue.remove_author":
         return _authors_page(AuthorForm(), item_id, 409)
     return _sections_page(SectionForm(), item_id, 409)
 
@@ -41,6 +52,7 @@ def _sections_page(
             rows=sections.listing(db.session, me()),
             unlisted=sections.unlisted(db.session, me()),
             renaming=renaming,
+            removable=item is not None and not sections.articles_in(db.session, item),
         ),
         status,
     )
@@ -81,7 +93,11 @@ def section(item_id: int):
 def _authors_page(form: AuthorForm, item_id: int | None = None, status: int = 200):
     item = authors.find(db.session, me(), item_id) if item_id else None
     rows = authors.listing(db.session, me())
-    return render_template("desk/authors.html", form=form, item=item, rows=rows), status
+    removable = item is not None and not authors.articles_by(db.session, item)
+    page = render_template(
+        "desk/authors.html", form=form, item=item, rows=rows, removable=removable
+    )
+    return page, status
 
 
 @bp.route("/desk/authors", methods=["GET", "POST"])
@@ -107,3 +123,19 @@ def author(item_id: int):
         flash(_("The author is saved."), "success")
         return redirect(url_for("desk_catalogue.authors_index"), 303)
     return _authors_page(form, item_id, 422 if form.errors else 200)
+
+
+@bp.post("/desk/sections/<int:item_id>/remove")
+def remove_section(item_id: int):
+    name = sections.remove(db.session, me(), item_id)
+    db.session.commit()
+    flash(_("The section %(name)s is removed.", name=name), "success")
+    return redirect(url_for("desk_catalogue.sections_index"), 303)
+
+
+@bp.post("/desk/authors/<int:item_id>/remove")
+def remove_author(item_id: int):
+    name = authors.remove(db.session, me(), item_id)
+    db.session.commit()
+    flash(_("The author %(name)s is removed.", name=name), "success")
+    return redirect(url_for("desk_catalogue.authors_index"), 303)

@@ -61,3 +61,10 @@ class UnpublishFirst(DomainError):
 
     code = "unpublish_first"
     status = 409
+
+
+class InUse(DomainError):
+    """A section or author some article carries cannot be removed: the article keeps them."""
+
+    code = "in_use"
+    status = 409

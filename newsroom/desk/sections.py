@@ -12,7 +12,7 @@ from newsroom.articles import old_slugs, revisions
 from newsroom.articles.models import Section
 from newsroom.core.signals import section_renamed
 from newsroom.core.slugs import slugify
-from newsroom.desk.errors import NameTaken, NotOnDesk
+from newsroom.desk.errors import InUse, NameTaken, NotOnDesk
 from newsroom.desk.staff import require_editor
 from newsroom.models import Article, User
 
@@ -79,9 +79,25 @@ def rename_of(session: Session, section: Section, name: str) -> Rename | None:
     if revisions.plain_text(name) == section.name:
         return None
     name, slug = _name(session, name, section)
-    query = select(func.count(Article.id)).where(Article.section_slug == section.slug)
-    articles = session.scalar(query) or 0
+    articles = articles_in(session, section)
     return Rename(name, slug, articles) if articles else None
+
+
+def articles_in(session: Session, section: Section) -> int:
+    """How many articles carry the section, in any state."""
+    query = select(func.count(Article.id)).where(Article.section_slug == section.slug)
+    return session.scalar(query) or 0
+
+
+def remove(session: Session, user: User, section_id: int) -> str:
+    """A section no article carries (a name made by mistake, say) goes; its name is returned.
+    One in use is refused: renaming it is the way to change it."""
+    section = find(session, user, section_id)
+    if articles_in(session, section):
+        raise InUse()
+    session.delete(section)
+    session.flush()
+    return section.name
 
 
 def find(session: Session, user: User, section_id: int) -> Section:

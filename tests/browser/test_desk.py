@@ -132,3 +132,21 @@ def test_a_section_rename_is_confirmed_and_its_old_address_leads_on(
     reader.goto("/sections/debate")
     assert urlsplit(reader.url).path == "/sections/opinion"
     expect(reader.locator("main")).to_contain_text(article.headline)
+
+
+REMOVED = {"en": "The section Econmy is removed.", "da": "Sektionen Econmy er fjernet."}
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_section_made_by_mistake_is_removed(app, page_factory, make_user, lang, js):
+    chief = staff(app, make_user, "editor", "Eva Editor")
+    editor = page_factory(locale=LOCALES[lang], java_script_enabled=js)
+    log_in(editor, chief.email, PASSWORD)
+    editor.goto("/desk/sections")
+    editor.fill("input[name=name]", "Econmy")
+    editor.locator("#section-form + form button[type=submit]").click()
+    editor.locator("tr[data-section] a", has_text="Econmy").click()
+    editor.locator("form[data-remove] button").click()
+    expect(editor.locator(".flash--success")).to_have_text(REMOVED[lang])
+    expect(editor.locator("tr[data-section]")).to_have_count(0)

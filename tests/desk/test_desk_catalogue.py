@@ -275,3 +275,61 @@ def test_sections_and_authors_pages_speak_danish(editor):
     assert "Forfattere" in page and "Tilføj en forfatter" in page
     page = editor.get("/desk/sections", headers={"Accept-Language": "da"}).get_data(as_text=True)
     assert "Sektioner" in page and "Tilføj en sektion" in page
+
+
+def author_id_named(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(Author.id).where(Author.name == name))
+
+
+@pytest.mark.parametrize(
+    ("lang", "removed", "refused"),
+    [
+        ("en", "The section Econmy is removed.", "Some articles still use this"),
+        ("da", "Sektionen Econmy er fjernet.", "Nogle artikler bruger den stadig"),
+    ],
+)
+def test_a_section_no_article_carries_can_be_removed_one_in_use_cannot(
+    app, editor, lang, removed, refused
+):
+    headers = {"Accept-Language": lang}
+    editor.post("/desk/sections", {"name": "Debate"})
+    editor.post("/desk/sections", {"name": "Econmy"})
+    editor.write(section="Debate")
+    debate, typo = section_id_named(app, "Debate"), section_id_named(app, "Econmy")
+    assert "data-remove" not in editor.get(f"/desk/sections/{debate}").get_data(as_text=True)
+    assert "data-remove" in editor.get(f"/desk/sections/{typo}").get_data(as_text=True)
+
+    kept = editor.post(f"/desk/sections/{debate}/remove", headers=headers)
+    assert kept.status_code == 409 and refused in kept.get_data(as_text=True)
+    assert [name for name, _, _ in section_rows(app)] == ["Debate", "Econmy"]
+
+    gone = editor.post(f"/desk/sections/{typo}/remove", headers=headers)
+    assert gone.status_code == 303
+    assert removed in editor.get("/desk/sections", headers=headers).get_data(as_text=True)
+    assert [name for name, _, _ in section_rows(app)] == ["Debate"]
+    assert editor.post(f"/desk/sections/{typo}/remove").status_code == 404
+
+
+def test_an_author_with_no_article_can_be_removed_with_their_page(app, editor, client):
+    editor.post("/desk/authors", {"name": "Nina Dahl", "title": "historian", "bio": "A bio."})
+    editor.write(author_name="Ada Berg")
+    nina, ada = author_id_named(app, "Nina Dahl"), author_id_named(app, "Ada Berg")
+    assert client.get("/authors/nina-dahl").status_code == 200
+    assert "data-remove" not in editor.get(f"/desk/authors/{ada}").get_data(as_text=True)
+
+    assert editor.post(f"/desk/authors/{ada}/remove").status_code == 409
+    assert author_id_named(app, "Ada Berg") == ada
+    assert editor.post(f"/desk/authors/{nina}/remove").status_code == 303
+    assert author_id_named(app, "Nina Dahl") is None
+    assert client.get("/authors/nina-dahl").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/desk/sections/1/remove", "/desk/authors/1/remove"])
+def test_removing_is_for_editors_only(app, make_staff, contributor, path):
+    make_staff("editor", name="Eva Editor").post("/desk/sections", {"name": "Econmy"})
+    make_staff("editor", name="Eve Editor").post("/desk/authors", {"name": "Nina Dahl"})
+    assert contributor.post(path).status_code == 404
+    assert make_staff(None, name="Rita Reader").post(path).status_code == 404
+    assert len(section_rows(app)) == 1
+    assert author_id_named(app, "Nina Dahl") is not None
