@@ -2,6 +2,7 @@
 once and kept; a change reaches every page that shows them through their articles."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsroom.articles.importing import free_author_slug
@@ -9,7 +10,7 @@ from newsroom.articles.revisions import plain_text
 from newsroom.core.signals import article_changed, author_changed
 from newsroom.desk.errors import InUse, NameTaken, NotOnDesk
 from newsroom.desk.staff import require_editor
-from newsroom.models import Article, Author, User
+from newsroom.models import Article, ArticleRevision, Author, User
 
 
 def listing(session: Session, user: User) -> list[tuple[Author, int]]:
@@ -70,18 +71,24 @@ def edit(session: Session, user: User, author_id: int, name: str, title: str, bi
     return author
 
 
-def articles_by(session: Session, author: Author) -> int:
-    """How many articles the author has, in any state."""
-    return session.scalar(select(func.count(Article.id)).where(Article.author_id == author.id))
+def is_used(session: Session, author: Author) -> bool:
+    """Whether any article, or any revision of one (which restoring brings back), is theirs."""
+    for model in (Article, ArticleRevision):
+        if session.scalar(select(model.id).where(model.author_id == author.id).limit(1)):
+            return True
+    return False
 
 
 def remove(session: Session, user: User, author_id: int) -> str:
     """An author with no article goes, and their page with them; their name is returned.
-    One with articles is refused: the articles keep their byline."""
+    One with articles, or in an article's revisions, is refused: those keep their byline."""
     author = find(session, user, author_id)
-    if articles_by(session, author):
+    if is_used(session, author):
         raise InUse()
     author_changed.send(author, session=session)
-    session.delete(author)
-    session.flush()
+    try:
+        with session.begin_nested():  # an article given them meanwhile: refused, not a 500
+            session.delete(author)
+    except IntegrityError:
+        raise InUse() from None
     return author.name

@@ -93,7 +93,7 @@ def section(item_id: int):
 def _authors_page(form: AuthorForm, item_id: int | None = None, status: int = 200):
     item = authors.find(db.session, me(), item_id) if item_id else None
     rows = authors.listing(db.session, me())
-    removable = item is not None and not authors.articles_by(db.session, item)
+    removable = item is not None and not authors.is_used(db.session, item)
     page = render_template(
         "desk/authors.html", form=form, item=item, rows=rows, removable=removable
     )

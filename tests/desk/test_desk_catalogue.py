@@ -325,6 +325,15 @@ def test_an_author_with_no_article_can_be_removed_with_their_page(app, editor, c
     assert client.get("/authors/nina-dahl").status_code == 404
 
 
+def test_an_author_in_an_earlier_revision_stays(app, editor):
+    article_id = editor.write(author_name="Nina Dahl")
+    assert editor.save(article_id, 1, author_name="Ada Berg").status_code == 303
+    nina = author_id_named(app, "Nina Dahl")
+    assert "data-remove" not in editor.get(f"/desk/authors/{nina}").get_data(as_text=True)
+    assert editor.post(f"/desk/authors/{nina}/remove").status_code == 409
+    assert author_id_named(app, "Nina Dahl") == nina
+
+
 @pytest.mark.parametrize("path", ["/desk/sections/1/remove", "/desk/authors/1/remove"])
 def test_removing_is_for_editors_only(app, make_staff, contributor, path):
     make_staff("editor", name="Eva Editor").post("/desk/sections", {"name": "Econmy"})
