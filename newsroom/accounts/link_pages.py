@@ -3,13 +3,12 @@ there (a new link, the confirmation sent again, logging in), nothing changed."""
 
 from enum import Enum
 
-from flask import Response, make_response, render_template, url_for
+from flask import Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from newsroom.accounts import account_links
-from newsroom.web.errors import error_response
-from newsroom.web.helpers import wants_json
+from newsroom.web.errors import error_page
 
 
 class Purpose(Enum):
@@ -25,16 +24,9 @@ def link_refused(
 ) -> Response:
     """`back`: the page the reader came from (a confirmation link's), checked by the caller."""
     title, message = _why(refused)
-    if wants_json():
-        return error_response(refused.code, message, refused.status)
-    html = render_template(
-        "account/link_refused.html",
-        title=title,
-        message=message,
-        status=refused.status,
-        step=_next_step(refused, purpose, back),
-    )
-    return make_response(html, refused.status)
+    step = _next_step(refused, purpose, back)
+    template = "account/link_refused.html"
+    return error_page(refused.code, title, message, refused.status, template, step=step)
 
 
 def _next_step(refused: account_links.InvalidLink, purpose: Purpose, back: str | None) -> dict:

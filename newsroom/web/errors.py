@@ -27,12 +27,18 @@ def error_response(code: str, message: str, status: int, **extra) -> Response:
 
 
 def error_page(
-    code: str, title: str, message: str, status: int, template: str = "errors/error.html"
+    code: str,
+    title: str,
+    message: str,
+    status: int,
+    template: str = "errors/error.html",
+    **context,
 ) -> Response:
-    """A failure as the JSON error shape or as a page in the site's look, as the client asked."""
+    """A failure as the JSON error shape or as a page in the site's look, as the client asked;
+    `context` goes to the page's template only."""
     if wants_json():
         return error_response(code, message, status)
-    html = render_template(template, title=title, message=message, status=status)
+    html = render_template(template, title=title, message=message, status=status, **context)
     return make_response(html, status)
 
 
