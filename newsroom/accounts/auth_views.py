@@ -73,12 +73,16 @@ def login():
 def _tell_what_the_account_opens(user: User, target: str | None) -> None:
     """A reader who logs in on the way to Digital+ (the paywall's "Log in", the offer's)
     without having it is told so, instead of meeting the same paywall without a word."""
-    if target is None or subscriptions.has_digital_plus(db.session, user.id, request_now()):
+    if target is None:
         return
     place = urlsplit(target)
     try:
         endpoint, args = current_app.url_map.bind("site").match(place.path, method="GET")
     except (HTTPException, RoutingException):
+        return
+    if endpoint not in ("billing.digital_plus", "articles.show"):
+        return  # only those two pages offer Digital+: no need to ask what the account has
+    if subscriptions.has_digital_plus(db.session, user.id, request_now()):
         return
     message = _("You are logged in, but your account does not include Digital+.")
     if endpoint == "billing.digital_plus":
