@@ -25,15 +25,18 @@ def listing(session: Session, user: User) -> list[Section]:
 def unlisted(session: Session, user: User) -> list[str]:
     """Sections articles carry that have no row yet (imported ones, say)."""
     require_editor(user)
+    return _unlisted(session)
+
+
+def _unlisted(session: Session) -> list[str]:
     query = select(Article.section).where(Article.section_slug.not_in(select(Section.slug)))
     return sorted(set(session.scalars(query.distinct())))
 
 
 def names(session: Session) -> list[str]:
     """Every section's name for the article form: the listed ones in order, then the rest."""
-    listed = list(session.scalars(select(Section.name).order_by(Section.position, Section.name)))
-    query = select(Article.section).where(Article.section_slug.not_in(select(Section.slug)))
-    return listed + sorted(set(session.scalars(query.distinct())))
+    listed = session.scalars(select(Section.name).order_by(Section.position, Section.name))
+    return [*listed, *_unlisted(session)]
 
 
 def _name(session: Session, name: str, section: Section | None) -> tuple[str, str]:
@@ -120,10 +123,11 @@ def edit(
     if section.slug != old_slug:
         old_slugs.remember_section(session, section, old_slug, now)
         section_renamed.send(section, session=session, old_slug=old_slug)
-    articles = session.scalars(select(Article).where(Article.section_slug == old_slug))
-    for article in articles:
-        if article.section != section.name:
-            revisions.change(
-                session, article, now=now, by=user.name, user_id=user.id, section=section.name
-            )
+    renamed = select(Article).where(
+        Article.section_slug == old_slug, Article.section != section.name
+    )
+    for article in session.scalars(renamed).all():
+        revisions.change(
+            session, article, now=now, by=user.name, user_id=user.id, section=section.name
+        )
     return section
