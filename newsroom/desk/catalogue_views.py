@@ -13,26 +13,33 @@ from newsroom.extensions import db
 
 bp = Blueprint("desk_catalogue", __name__)
 bp.after_request(private)
+# A refusal on these comes back on the authors' page; on the others, the sections'.
+AUTHOR_ENDPOINTS = frozenset(
+    {"desk_catalogue.authors_index", "desk_catalogue.author", "desk_catalogue.remove_author"}
+)
 
 
 @bp.errorhandler(NameTaken)
 def _name_taken(_error: NameTaken):
     """Nothing was saved; the form comes back as it was typed, saying why."""
-    db.session.rollback()
-    flash(_("Another one already has that name, or the name is empty. Nothing was saved."), "error")
-    item_id = (request.view_args or {}).get("item_id")
-    if request.endpoint in ("desk_catalogue.authors_index", "desk_catalogue.author"):
-        return _authors_page(AuthorForm(), item_id, 409)
-    return _sections_page(SectionForm(), item_id, 409)
+    return _refused(
+        _("Another one already has that name, or the name is empty. Nothing was saved.")
+    )
 
 
 @bp.errorhandler(InUse)
 def _in_use(_error: InUse):
     """Nothing was removed; the page says why."""
+    return _refused(
+        _("Some articles still use this, so it cannot be removed. Nothing was changed.")
+    )
+
+
+def _refused(message: str):
     db.session.rollback()
-    flash(_("Some articles still use this, so it cannot be removed. Nothing was changed."), "error")
+    flash(message, "error")
     item_id = (request.view_args or {}).get("item_id")
-    if request.endpoint == "desk_catalogue.remove_author":
+    if request.endpoint in AUTHOR_ENDPOINTS:
         return _authors_page(AuthorForm(), item_id, 409)
     return _sections_page(SectionForm(), item_id, 409)
 
