@@ -260,18 +260,21 @@ def unlock(article_id: int):
 
 @bp.get("/desk/articles/<int:article_id>/delete")
 def confirm_delete(article_id: int):
-    staff.require_editor(me())
-    article = finding.article_for(db.session, me(), article_id)
-    state = article.desk_state(request_now())
-    return render_template("desk/delete.html", article=article, state=state)
+    return _delete_page(article_id)
 
 
 @bp.errorhandler(UnpublishFirst)
 def _unpublish_first(_error: UnpublishFirst):
     db.session.rollback()
-    article = finding.article_for(db.session, me(), request.view_args["article_id"])
+    return _delete_page(request.view_args["article_id"], 409)
+
+
+def _delete_page(article_id: int, status: int = 200):
+    """The confirm page of a delete (editors only), or the refusal with "unpublish first"."""
+    staff.require_editor(me())
+    article = finding.article_for(db.session, me(), article_id)
     state = article.desk_state(request_now())
-    return render_template("desk/delete.html", article=article, state=state), 409
+    return render_template("desk/delete.html", article=article, state=state), status
 
 
 @bp.post("/desk/articles/<int:article_id>/delete")
