@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from newsroom.core.pagination import Page, paginate
@@ -23,13 +23,12 @@ def gifts_of(session: Session, giver_id: int, number: int, per_page: int) -> Pag
 class Figures:
     """What one gift achieved: the people who opened it (browsers that showed the page),
     those of them whose page reached the end of the article, accounts and Digital+ it led
-    to, and the requests for a new link (those not yet answered)."""
+    to, and the requests for a new link."""
 
     opens: int = 0
     signups: int = 0
     subscriptions: int = 0
     requests: int = 0
-    pending_requests: int = 0
     read: int = 0
 
 
@@ -54,13 +53,9 @@ def figures(session: Session, gift_ids: list[int]) -> dict[int, Figures]:
         )
     }
     requests = {
-        gift_id: (n, waiting or 0)
-        for gift_id, n, waiting in session.execute(
-            select(
-                GiftRequest.gift_id,
-                func.count(GiftRequest.id),
-                func.sum(case((GiftRequest.answered_at.is_(None), 1), else_=0)),
-            )
+        gift_id: n
+        for gift_id, n in session.execute(
+            select(GiftRequest.gift_id, func.count(GiftRequest.id))
             .where(GiftRequest.gift_id.in_(gift_ids))
             .group_by(GiftRequest.gift_id)
         )
@@ -70,7 +65,7 @@ def figures(session: Session, gift_ids: list[int]) -> dict[int, Figures]:
             opens.get(gift_id, (0, 0))[0],
             outcomes.get((gift_id, SIGNUP), 0),
             outcomes.get((gift_id, DIGITAL_PLUS), 0),
-            *requests.get(gift_id, (0, 0)),
+            requests.get(gift_id, 0),
             read=opens.get(gift_id, (0, 0))[1],
         )
         for gift_id in gift_ids
