@@ -13,7 +13,7 @@ from newsroom.accounts.models import first_name
 from newsroom.articles.paywall import GiftState
 from newsroom.core import signing
 from newsroom.gifting.allowance import Policy
-from newsroom.gifting.models import works_at
+from newsroom.gifting.models import has_room, works_at
 from newsroom.models import Article, Gift, GiftOpen, User
 
 
@@ -87,7 +87,7 @@ def open_gift(
     if check.expired or not works_at(row, now):
         state = GiftState.REVOKED if row.revoked_at is not None else GiftState.EXPIRED
         return LinkCheck(state, name, can_ask=name is not None, token=token)
-    full = row.people_limit is not None and row.open_count >= row.people_limit
+    full = not has_room(row)
     if full and user_id != row.giver_id and not _opened_by(session, row.id, browser_id):
         return LinkCheck(GiftState.FULL, name, can_ask=name is not None, token=token)
     return LinkCheck(GiftState.VALID, name, row.note, token=token, public_id=check.public_id)

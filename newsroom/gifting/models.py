@@ -1,7 +1,7 @@
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from newsroom.articles.models import Article
@@ -63,7 +63,7 @@ class Gift(Base):
     @property
     def is_full(self) -> bool:
         """As many people as the giver allowed have opened the link."""
-        return self.people_limit is not None and self.open_count >= self.people_limit
+        return not has_room(self)
 
 
 def works_at(gift, now: datetime):
@@ -73,6 +73,15 @@ def works_at(gift, now: datetime):
     Like `visible_at`: given a Gift row (or a row of its columns) it is a bool; given the
     Gift class it is the SQL clause. `== None` (not `is`) is what makes the second work."""
     return (gift.revoked_at == None) & (gift.expires_at > now)  # noqa: E711
+
+
+def has_room(gift):
+    """ "One more person may open this link": it has no people limit, or fewer have opened it.
+    Like `works_at`, a bool for a Gift row (or a row of its columns), the SQL clause for the
+    Gift class."""
+    if isinstance(gift, type):
+        return or_(gift.people_limit.is_(None), gift.open_count < gift.people_limit)
+    return gift.people_limit is None or gift.open_count < gift.people_limit
 
 
 class GiftOpen(Base):

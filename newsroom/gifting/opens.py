@@ -8,12 +8,12 @@ whatever the race between them (the count is raised in one conditional UPDATE)."
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from newsroom.database import begin_write
-from newsroom.gifting.models import works_at
+from newsroom.gifting.models import has_room, works_at
 from newsroom.models import Gift, GiftOpen
 
 
@@ -56,7 +56,7 @@ def count_open(
                 .where(
                     Gift.id == gift.id,
                     works_at(Gift, now),
-                    or_(Gift.people_limit.is_(None), Gift.open_count < Gift.people_limit),
+                    has_room(Gift),
                 )
                 .values(open_count=Gift.open_count + 1)
             )
