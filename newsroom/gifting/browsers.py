@@ -19,10 +19,10 @@ from itsdangerous import BadSignature, Signer
 from limits import parse
 from sqlalchemy.orm import Session
 
-from newsroom.core import signing
 from newsroom.core.signals import account_created, reader_logged_in
 from newsroom.extensions import limiter
 from newsroom.gifting import links, outcomes
+from newsroom.gifting.policy import gift_policy
 from newsroom.models import User
 from newsroom.web.helpers import setting
 from newsroom.web.limits import client_address
@@ -42,9 +42,7 @@ def is_bot(user_agent: str | None) -> bool:
 
 
 def _signer() -> Signer:
-    config = current_app.config
-    keys = signing.signing_keys(config["SECRET_KEY"], list(config["SECRET_KEY_FALLBACKS"]))
-    return Signer(keys, salt=SALT)
+    return Signer(gift_policy().keys, salt=SALT)
 
 
 def known_browser() -> str | None:
@@ -67,28 +65,37 @@ def may_count() -> bool:
 
 def recipient_browser() -> str | None:
     """This browser's id on a gift page: None for bots, a new one for a first visit (the
-    cookie is set on the way out). Handing it out writes nothing anywhere."""
-    if is_bot(request.headers.get("User-Agent")):
-        return None
-    browser = known_browser() or g.get("new_gift_reader")
-    if browser is None:
-        browser = g.new_gift_reader = secrets.token_hex(16)
-    return browser
+    cookie is set on the way out). Handing it out writes nothing anywhere; it is worked out
+    once per request (the page and its template both ask)."""
+    if "gift_browser" not in g:
+        bot = is_bot(request.headers.get("User-Agent"))
+        g.gift_browser = None if bot else known_browser() or _minted()
+    return g.gift_browser
+
+
+def _minted() -> str:
+    g.new_gift_reader = secrets.token_hex(16)
+    return g.new_gift_reader
 
 
 def set_cookie(response: Response) -> Response:
     """The browser's id, when this page minted one."""
     browser = g.pop("new_gift_reader", None)
     if browser is not None:
-        response.set_cookie(
-            COOKIE,
-            _signer().sign(browser).decode(),
-            max_age=MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        set_private_cookie(response, COOKIE, _signer().sign(browser).decode(), MAX_AGE)
     return response
+
+
+def set_private_cookie(response: Response, name: str, value: str, max_age: int) -> None:
+    """A gift cookie: the site's own, out of scripts' reach, sent on same-site navigation."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 @reader_logged_in.connect

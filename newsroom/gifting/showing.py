@@ -10,7 +10,7 @@ returns it; a mark counts only beside the browser's own signed gift_reader cooki
 
 import logging
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +19,7 @@ from newsroom.core import signing
 from newsroom.extensions import db
 from newsroom.gifting import browsers, opens
 from newsroom.gifting.links import LinkCheck
+from newsroom.gifting.policy import gift_policy
 from newsroom.web.helpers import request_now
 
 log = logging.getLogger("newsroom.gifts")
@@ -30,9 +31,7 @@ GIFT_PAGES = frozenset({"gift_links.open", "gift_shown.shown"})
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    config = current_app.config
-    keys = signing.signing_keys(config["SECRET_KEY"], list(config["SECRET_KEY_FALLBACKS"]))
-    return URLSafeTimedSerializer(keys, salt=SALT)
+    return URLSafeTimedSerializer(gift_policy().keys, salt=SALT)
 
 
 def page_mark(opened: LinkCheck | None) -> str | None:
@@ -51,14 +50,7 @@ def set_cookies(response: Response) -> Response:
     browsers.set_cookie(response)
     mark = g.get("gift_shown")
     if mark is not None:
-        response.set_cookie(
-            COOKIE,
-            mark,
-            max_age=MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        browsers.set_private_cookie(response, COOKIE, mark, MAX_AGE)
     return response
 
 
