@@ -78,9 +78,7 @@ MAILED = "mailed"  # the flash category of "Sent to ...": the page folds the sen
 
 
 def _gift_body():
-    if "gift_body" not in g:
-        g.gift_body = body_fields(**GIFT_FIELDS)
-    return g.gift_body
+    return body_fields(**GIFT_FIELDS)
 
 
 def _typed_address() -> str:
@@ -219,7 +217,7 @@ def _shape_refused(error: DomainError) -> Response:
     if wants_json():
         return error_response(error.code, message, error.status)
     dialog = dialog_for(g.gift_article)
-    dialog.note, dialog.shape_error = request.form.get("note") or "", message
+    dialog.note, dialog.shape_error = _gift_body().get("note") or "", message
     return _page(g.gift_article, dialog, error.status)
 
 

@@ -7,7 +7,7 @@ form can be built from it (`SomeForm(formdata=fields)`)."""
 
 from collections.abc import Mapping
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -31,7 +31,16 @@ class InvalidBody(DomainError):
 
 def body_fields(**declared: type) -> MultiDict:
     """The request's fields (`name=str` or `name=int` each), from a JSON object or a form,
-    as strings. A JSON `null` is a field left out. InvalidBody for anything else."""
+    as strings. A JSON `null` is a field left out. InvalidBody for anything else. Read once
+    per request and declaration: a view and its helpers may each ask."""
+    read = g.setdefault("body_fields", {})
+    key = tuple(sorted((name, kind.__name__) for name, kind in declared.items()))
+    if key not in read:
+        read[key] = _read(declared)
+    return read[key]
+
+
+def _read(declared: Mapping[str, type]) -> MultiDict:
     if request.is_json:
         return _json_fields(declared)
     if request.mimetype in FORM_TYPES or not request.content_length:
