@@ -3,10 +3,14 @@
 import os
 import threading
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from newsroom.extensions import db
+from newsroom.gifting import giving
+from newsroom.gifting.policy import gift_policy
 from newsroom.mail.worker import run_worker
 from tests.servers import threaded_server
 
@@ -93,6 +97,18 @@ def page_factory(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+def month_old_gift(app, make_user, make_article, lang: str = "en"):
+    """Karen's gift from a month ago, given in `lang`, its link expired now:
+    (giver, article, the old link)."""
+    article = make_article()
+    old = datetime.now(UTC) - timedelta(days=31)
+    giver = make_user(name="Karen Holm", period=(old, datetime.now(UTC) + timedelta(days=30)))
+    with app.app_context():
+        token = giving.give(db.session, giver, article, old, gift_policy(), locale=lang).token
+        db.session.commit()
+    return giver, article, f"/articles/{article.slug}?gift={token}"
 
 
 def log_in(page, email: str, password: str) -> None:

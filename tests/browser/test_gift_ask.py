@@ -3,15 +3,10 @@ with and without JavaScript: the recipient of an old link leaves an address, the
 says when they asked instead of offering the button again, the giver sees who asked, and
 "Send a new link" reaches the asker by mail in the asker's language."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from playwright.sync_api import expect
 
-from newsroom.extensions import db
-from newsroom.gifting import giving
-from newsroom.gifting.policy import gift_policy
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, month_old_gift
 from tests.browser.test_accessibility import serious
 from tests.helpers import BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in, text_of
@@ -56,13 +51,8 @@ def app_config(smtp_server):
 @pytest.fixture
 def expired(app, make_user, make_article):
     """Karen's gift from a month ago, given in English: (giver, old link)."""
-    article = make_article()
-    old = datetime.now(UTC) - timedelta(days=31)
-    giver = make_user(name="Karen Holm", period=(old, datetime.now(UTC) + timedelta(days=30)))
-    with app.app_context():
-        token = giving.give(db.session, giver, article, old, gift_policy(), locale="en").token
-        db.session.commit()
-    return giver, f"/articles/{article.slug}?gift={token}"
+    giver, _article, link = month_old_gift(app, make_user, make_article)
+    return giver, link
 
 
 def script_errors(page) -> list[str]:
@@ -125,14 +115,9 @@ def test_my_gifts_in_the_givers_language_says_who_asked(
     app, page_factory, make_user, make_article, smtp_server, lang
 ):
     t = TEXT[lang]
-    article = make_article()
-    old = datetime.now(UTC) - timedelta(days=31)
-    giver = make_user(name="Karen Holm", period=(old, datetime.now(UTC) + timedelta(days=30)))
-    with app.app_context():
-        token = giving.give(db.session, giver, article, old, gift_policy(), locale=lang).token
-        db.session.commit()
+    giver, _article, link = month_old_gift(app, make_user, make_article, lang)
     asker = page_factory(locale="en-GB", user_agent=BROWSER)
-    asker.goto(f"/articles/{article.slug}?gift={token}")
+    asker.goto(link)
     asker.get_by_label(TEXT["en"]["address"]).fill(ANNA)
     asker.get_by_role("button", name=TEXT["en"]["ask"]).click()
     expect(asker.locator("[data-gift-asked]")).to_be_visible()

@@ -1,7 +1,7 @@
 """Gifting beyond the link, in the browser, in English and Danish: the note, asking for a new
 link, distinct opens with bots left out, and what a gift led to."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from newsroom.extensions import db
 from newsroom.gifting import giving
 from newsroom.gifting.policy import gift_policy
 from newsroom.models import Gift, GiftRequest
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, month_old_gift
 from tests.helpers import BOTS, BROWSER, PASSWORD, SENTINEL
 from tests.mailbox import link_in
 
@@ -124,18 +124,13 @@ def test_expired_link_asks_the_giver_who_sends_a_new_one(
     app, page_factory, make_user, make_article, smtp_server, lang, javascript
 ):
     t = TEXT[lang]
-    article = make_article()
-    old = datetime.now(UTC) - timedelta(days=31)
-    giver = make_user(name="Karen Holm", period=(old, datetime.now(UTC) + timedelta(days=30)))
-    with app.app_context():
-        token = giving.give(db.session, giver, article, old, gift_policy(), locale=lang).token
-        db.session.commit()
+    giver, article, link = month_old_gift(app, make_user, make_article, lang)
     stranger = reader(page_factory, lang, java_script_enabled=javascript)
-    stranger.goto(f"/articles/{article.slug}?gift={token}")
+    stranger.goto(link)
     assert t["expired"] in stranger.locator(".gift-note").inner_text()
     assert SENTINEL not in stranger.content()
     stranger.get_by_role("button", name=t["ask"]).click()
-    stranger.wait_for_url(f"**/articles/{article.slug}?gift={token}")  # back to the old link
+    stranger.wait_for_url(f"**{link}")  # back to the old link
     assert t["asked"] in stranger.locator(".flashes").inner_text()
     with app.app_context():
         assert len(db.session.scalars(select(GiftRequest)).all()) == 1
